@@ -1,0 +1,96 @@
+package dev.forgeline.cli;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import dev.forgeline.platform.ForgelineProperties;
+
+/**
+ * Checks the settings and the database before Spring starts, so that a wrong value or an unreachable
+ * database ends in one line that names the setting, rather than a page of stack traces.
+ */
+final class StartupCheck {
+
+    private StartupCheck() {
+    }
+
+    /** @return a one-line description of what is wrong, or null when the server can start */
+    static String problemWith(String... arguments) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(arguments));
+        ConfigurationPropertySources.attach(environment);
+        ForgelineProperties settings;
+        try {
+            settings = ForgelineProperties.bind(environment);
+        } catch (BindException e) {
+            return describe(e);
+        }
+        return databaseProblem(settings);
+    }
+
+    static String describe(BindException e) {
+        String property = e.getName().toString();
+        Object value = e.getProperty() != null ? e.getProperty().getValue() : null;
+        String because = expectation(e);
+        return "invalid value " + (value != null ? "'" + value + "' " : "") + "for " + property
+                + " (" + ForgelineProperties.environmentVariable(property) + "): " + because;
+    }
+
+    private static String expectation(BindException e) {
+        ResolvableType target = e.getTarget().getType();
+        Class<?> type = target.resolve(Object.class);
+        if (Collection.class.isAssignableFrom(type)) {
+            type = target.asCollection().resolveGeneric(0);
+        }
+        if (type != null && type.isEnum()) {
+            return "expected one of " + Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        }
+        if (type == Duration.class) {
+            return "expected a duration such as 30s, 5m or 2h";
+        }
+        if (type == int.class || type == Integer.class) {
+            return "expected a whole number";
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return firstLine(root.getMessage());
+    }
+
+    private static String databaseProblem(ForgelineProperties settings) {
+        String url = settings.effectiveDbUrl();
+        String user = settings.db().user() != null ? settings.db().user() : (settings.db().isPostgres(settings.home()) ? "postgres" : "sa");
+        String password = settings.db().password() != null ? settings.db().password() : "";
+        DriverManager.setLoginTimeout(5);
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            return null;
+        } catch (SQLException e) {
+            String where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+            String setting = settings.db().url() != null && !settings.db().url().isBlank()
+                    ? "FORGELINE_DB_URL" : "FORGELINE_HOME";
+            return "cannot open the database at " + where + " (" + setting + "): " + firstLine(e.getMessage());
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

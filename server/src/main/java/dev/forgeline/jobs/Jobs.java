@@ -1,0 +1,22 @@
+package dev.forgeline.jobs;
+
+import java.util.List;
+
+/**
+ * Puts work on the durable queue. Called inside a database transaction, the job is queued only if that
+ * transaction commits: store a row and enqueue the work on it in one step.
+ */
+public interface Jobs {
+
+    /** Queues one run of the named job now; returns the job's id. */
+    String enqueue(String jobName, String payload);
+
+    /**
+     * Queues the job under a key unless a job with that key is already queued or running.
+     * @return true when it was queued
+     */
+    boolean enqueueOnce(String jobName, String key, String payload);
+
+    /** Queues many runs in one batch (one round trip per batch, not per job). */
+    void enqueueAll(String jobName, List<String> payloads);
+}

@@ -1,0 +1,148 @@
+package dev.forgeline.jobs.internal;
+
+import static dev.forgeline.schema.Tables.SCHEDULED_TASKS;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.http.HttpStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+
+import dev.forgeline.jobs.JobPriority;
+import dev.forgeline.jobs.internal.DeadLetters.DeadJob;
+import dev.forgeline.jobs.internal.JobsConfiguration.JobTasks;
+import dev.forgeline.jobs.internal.JobsConfiguration.RecurringSettings;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** The job queue as an admin sees it: recurring jobs, queue depths, and dead letters to resurrect. */
+@RestController
+@RequestMapping("/api/v1/admin")
+@Tag(name = "Admin: jobs")
+class JobsAdminController {
+
+    private final DSLContext db;
+    private final DeadLetters deadLetters;
+    private final SchedulerClient client;
+    private final RecurringSettings recurring;
+    private final JobTasks jobTasks;
+    private final TransactionTemplate transaction;
+
+    JobsAdminController(DSLContext db, DeadLetters deadLetters, SchedulerClient client, RecurringSettings recurring,
+                        JobTasks jobTasks, TransactionTemplate transaction) {
+        this.transaction = transaction;
+        this.db = db;
+        this.deadLetters = deadLetters;
+        this.client = client;
+        this.recurring = recurring;
+        this.jobTasks = jobTasks;
+    }
+
+    record RecurringJobView(String name, String description, boolean enabled, String schedule, OffsetDateTime nextRun,
+                            boolean running, OffsetDateTime lastSuccess, OffsetDateTime lastFailure, int consecutiveFailures) {
+    }
+
+    record QueueView(String job, JobPriority priority, int queued, int running, int dead) {
+    }
+
+    record JobsView(List<RecurringJobView> recurring, List<QueueView> queues) {
+    }
+
+    record DeadJobsPage(List<DeadJob> items, int total, int limit, int offset) {
+    }
+
+    record Resurrected(long deadJobId, String job, String jobId) {
+    }
+
+    @GetMapping("/jobs")
+    @Operation(summary = "Recurring jobs with their switch and next run, and the depth of every job queue")
+    JobsView jobs() {
+        var rows = db.selectFrom(SCHEDULED_TASKS)
+                .where(SCHEDULED_TASKS.TASK_INSTANCE.eq(RecurringTask.INSTANCE))
+                .fetchMap(SCHEDULED_TASKS.TASK_NAME);
+        List<RecurringJobView> recurringJobs = new ArrayList<>();
+        for (RecurringSetting setting : recurring.all()) {
+            var row = rows.get(setting.job().name());
+            recurringJobs.add(new RecurringJobView(setting.job().name(), setting.job().description(), setting.enabled(),
+                    setting.scheduleText(), row == null ? null : row.getExecutionTime(), row != null && row.getPicked(),
+                    row == null ? null : row.getLastSuccess(), row == null ? null : row.getLastFailure(),
+                    row == null || row.getConsecutiveFailures() == null ? 0 : row.getConsecutiveFailures()));
+        }
+        Map<String, Integer> dead = deadLetters.countByJob();
+        var depth = db.select(SCHEDULED_TASKS.TASK_NAME, SCHEDULED_TASKS.PICKED, DSL.count())
+                .from(SCHEDULED_TASKS)
+                .where(SCHEDULED_TASKS.TASK_INSTANCE.ne(RecurringTask.INSTANCE))
+                .groupBy(SCHEDULED_TASKS.TASK_NAME, SCHEDULED_TASKS.PICKED)
+                .fetch();
+        List<QueueView> queues = jobTasks.priorities().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> new QueueView(e.getKey(), e.getValue(),
+                        count(depth, e.getKey(), false), count(depth, e.getKey(), true), dead.getOrDefault(e.getKey(), 0)))
+                .toList();
+        return new JobsView(recurringJobs, queues);
+    }
+
+    private static int count(org.jooq.Result<org.jooq.Record3<String, Boolean, Integer>> depth, String job, boolean picked) {
+        return depth.stream().filter(r -> r.value1().equals(job) && r.value2() == picked)
+                .mapToInt(org.jooq.Record3::value3).sum();
+    }
+
+    @GetMapping("/dead-jobs")
+    @Operation(summary = "Jobs that failed every retry, newest first")
+    DeadJobsPage deadJobs(@RequestParam(required = false) String job,
+                          @RequestParam(defaultValue = "50") int limit,
+                          @RequestParam(defaultValue = "0") int offset) {
+        if (limit < 1 || limit > 500 || offset < 0) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1 to 500 and offset 0 or more");
+        }
+        return new DeadJobsPage(deadLetters.list(job, limit, offset), deadLetters.count(job), limit, offset);
+    }
+
+    @PostMapping("/dead-jobs/{id}/resurrect")
+    @Operation(summary = "Put a dead job back on the queue, to run now")
+    Resurrected resurrect(@PathVariable long id) {
+        return transaction.execute(status -> resurrectInTransaction(id));
+    }
+
+    private Resurrected resurrectInTransaction(long id) {
+        DeadJob dead = deadLetters.find(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no dead job " + id));
+        if (!deadLetters.remove(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "dead job " + id + " was just resurrected or deleted");
+        }
+        // Same key as before, so a job queued once under a key stays unique; one row, one transaction.
+        client.scheduleIfNotExists(new TaskInstance<>(dead.job(), dead.key(), dead::payload, dead.priority().value()), Instant.now());
+        return new Resurrected(id, dead.job(), dead.key());
+    }
+
+    @PostMapping("/dead-jobs/resurrect-all")
+    @Operation(summary = "Put every dead job back on the queue")
+    Map<String, Integer> resurrectAll() {
+        int count = 0;
+        for (long id : deadLetters.ids()) {
+            try {
+                resurrect(id);
+                count++;
+            } catch (ResponseStatusException gone) {
+                // Taken by a concurrent resurrect: nothing to do.
+            }
+        }
+        return Map.of("resurrected", count);
+    }
+}

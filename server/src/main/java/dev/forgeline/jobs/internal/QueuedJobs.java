@@ -1,0 +1,89 @@
+package dev.forgeline.jobs.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+
+import dev.forgeline.jobs.JobPriority;
+import dev.forgeline.jobs.Jobs;
+
+/** {@link Jobs} on db-scheduler's table. */
+final class QueuedJobs implements Jobs {
+
+    private final SchedulerClient client;
+    private final Scheduler localWorker;
+    private final Supplier<Map<String, JobPriority>> priorities;
+
+    /**
+     * @param localWorker the scheduler of this process when it has the worker role, else null
+     * @param priorities  job name → priority, read lazily so that handlers may depend on Jobs
+     */
+    QueuedJobs(SchedulerClient client, Scheduler localWorker, Supplier<Map<String, JobPriority>> priorities) {
+        this.client = client;
+        this.localWorker = localWorker;
+        this.priorities = priorities;
+    }
+
+    @Override
+    public String enqueue(String jobName, String payload) {
+        String id = UUID.randomUUID().toString();
+        client.schedule(instance(jobName, id, payload), Instant.now());
+        wakeWorker();
+        return id;
+    }
+
+    @Override
+    public boolean enqueueOnce(String jobName, String key, String payload) {
+        boolean queued = client.scheduleIfNotExists(instance(jobName, key, payload), Instant.now());
+        if (queued) {
+            wakeWorker();
+        }
+        return queued;
+    }
+
+    @Override
+    public void enqueueAll(String jobName, List<String> payloads) {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        List<TaskInstance<?>> batch = payloads.stream()
+                .<TaskInstance<?>>map(p -> instance(jobName, UUID.randomUUID().toString(), p))
+                .toList();
+        client.scheduleBatch(batch, Instant.now());
+        wakeWorker();
+    }
+
+    private TaskInstance<String> instance(String jobName, String id, String payload) {
+        JobPriority priority = priorities.get().get(jobName);
+        if (priority == null) {
+            throw new IllegalArgumentException("no job named '" + jobName + "'");
+        }
+        return new TaskInstance<>(jobName, id, () -> payload, priority.value());
+    }
+
+    /** Lets this process's worker pick the job at once instead of at its next poll, once it is committed. */
+    private void wakeWorker() {
+        if (localWorker == null) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    localWorker.triggerCheckForDueExecutions();
+                }
+            });
+        } else {
+            localWorker.triggerCheckForDueExecutions();
+        }
+    }
+}

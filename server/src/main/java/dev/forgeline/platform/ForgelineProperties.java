@@ -1,0 +1,104 @@
+package dev.forgeline.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
+
+/**
+ * Every {@code forgeline.*} setting, each also settable as an environment variable
+ * ({@code forgeline.db.url} = {@code FORGELINE_DB_URL}). docs/configuration.md documents each one.
+ */
+@ConfigurationProperties("forgeline")
+public record ForgelineProperties(
+        @DefaultValue("./data") Path home,
+        @DefaultValue("8080") int port,
+        @DefaultValue({"web", "worker", "scheduler"}) List<Role> roles,
+        String adminToken,
+        @DefaultValue Db db,
+        @DefaultValue Log log,
+        @DefaultValue Jobs jobs) {
+
+    public static final String PREFIX = "forgeline";
+    static final int MIN_ADMIN_TOKEN_LENGTH = 20;
+
+    public ForgelineProperties {
+        if (adminToken != null && !adminToken.isBlank() && adminToken.strip().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("the admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters");
+        }
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("give at least one role: web, worker or scheduler");
+        }
+    }
+
+    /** What a process does; several processes on one PostgreSQL may split these between them. */
+    public enum Role {
+        /** Serves the dashboard, the API and webhooks. */
+        WEB,
+        /** Runs jobs from the queue. */
+        WORKER,
+        /** Keeps recurring jobs on the queue according to their schedule. */
+        SCHEDULER
+    }
+
+    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
+
+        /** The JDBC URL in effect: the configured one, or the embedded H2 file database under {@code home}. */
+        public String effectiveUrl(Path home) {
+            if (url != null && !url.isBlank()) {
+                return url;
+            }
+            Path file = home.toAbsolutePath().normalize().resolve("db").resolve("forgeline");
+            // Lower-case identifiers and NULLS LAST make H2 read the same SQL the way PostgreSQL does.
+            return "jdbc:h2:file:" + file + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        }
+
+        public boolean isPostgres(Path home) {
+            return effectiveUrl(home).startsWith("jdbc:postgresql:");
+        }
+    }
+
+    public record Log(@DefaultValue("text") Format format) {
+        public enum Format { TEXT, JSON }
+    }
+
+    public record Jobs(
+            @DefaultValue("16") int threads,
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("10s") Duration heartbeatInterval,
+            @DefaultValue({"30s", "2m", "5m"}) List<Duration> retryDelays,
+            @DefaultValue("30d") Duration deadLetterRetention,
+            @DefaultValue("5m") Duration stuckAfter) {
+    }
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role);
+    }
+
+    public Set<Role> roleSet() {
+        return Set.copyOf(roles);
+    }
+
+    public String effectiveDbUrl() {
+        return db.effectiveUrl(home);
+    }
+
+    /** Binds the settings from an environment; a wrong value fails with a BindException naming the property. */
+    public static ForgelineProperties bind(Environment environment) {
+        return Binder.get(environment)
+                .bindOrCreate(PREFIX, Bindable.of(ForgelineProperties.class));
+    }
+
+    /** The environment variable that sets a property, for messages: forgeline.db.url → FORGELINE_DB_URL. */
+    public static String environmentVariable(String property) {
+        return property.replace('.', '_').replace("-", "").replace("[", "_").replace("]", "")
+                .toUpperCase(Locale.ROOT);
+    }
+}
