@@ -1,0 +1,70 @@
+package dev.forgeline.test;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Points a test server at the database of this test run. PostgreSQL gets a fresh database per run,
+ * created here and dropped when the JVM ends; H2 a fresh data folder under target/.
+ */
+public final class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** The PostgreSQL server tests use; CI has one on localhost with trust authentication. */
+    static final String POSTGRES_ADMIN_URL = System.getenv().getOrDefault("FORGELINE_TEST_PG_URL",
+            "jdbc:postgresql://localhost:5432/test");
+    static final String POSTGRES_USER = System.getenv().getOrDefault("FORGELINE_TEST_PG_USER", "postgres");
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static volatile String postgresUrl;
+
+    public static boolean isPostgres() {
+        return "postgres".equals(System.getProperty("forgeline.test.db", "h2"));
+    }
+
+    /** Settings that select this run's database, as command-line style {@code key=value} pairs. */
+    public static String[] settings() {
+        if (isPostgres()) {
+            return new String[] {"forgeline.db.url=" + postgresUrl(), "forgeline.db.user=" + POSTGRES_USER,
+                    "forgeline.home=" + home()};
+        }
+        return new String[] {"forgeline.home=" + home()};
+    }
+
+    /** The data folder of this run, shared by every server the run starts, as servers sharing a database do. */
+    public static Path home() {
+        return Path.of("target", "test-data", RUN).toAbsolutePath();
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        TestPropertyValues.of(settings()).applyTo(context);
+    }
+
+    public static synchronized String postgresUrl() {
+        if (postgresUrl == null) {
+            String name = "forgeline_test_" + RUN;
+            execute("create database " + name);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("drop database if exists " + name + " with (force)")));
+            postgresUrl = POSTGRES_ADMIN_URL.substring(0, POSTGRES_ADMIN_URL.lastIndexOf('/') + 1) + name;
+        }
+        return postgresUrl;
+    }
+
+    private static void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(POSTGRES_ADMIN_URL, POSTGRES_USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + POSTGRES_ADMIN_URL + " is needed for the postgres test run: "
+                    + e.getMessage(), e);
+        }
+    }
+}
