@@ -11,6 +11,6 @@ import org.springframework.modulith.Modulithic;
 // No in-memory user with a generated password: accounts live in the database (identity module).
 @SpringBootApplication(excludeName = "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 @ConfigurationPropertiesScan
-@Modulithic(systemName = "Forgeline", sharedModules = "platform")
+@Modulithic(systemName = "Forgeline", sharedModules = {"platform", "schema"})
 public class ForgelineApplication {
 }

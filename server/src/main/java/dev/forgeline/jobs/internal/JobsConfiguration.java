@@ -23,6 +23,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.logging.LogLevel;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -139,7 +140,9 @@ class JobsConfiguration {
                 .failureLogging(LogLevel.DEBUG, false);
         if (settings.db().isPostgres(settings.home())) {
             // One UPDATE … FOR UPDATE SKIP LOCKED … RETURNING claims a whole batch: the fastest way on PostgreSQL.
-            builder.pollUsingLockAndFetch(0.5, 3.0);
+            // Set explicitly: db-scheduler cannot detect PostgreSQL through the transaction-aware proxy.
+            builder.jdbcCustomization(new PostgreSqlJdbcCustomization(false, true))
+                    .pollUsingLockAndFetch(0.5, 3.0);
         }
         return new WorkerScheduler(builder.build());
     }

@@ -1,13 +1,10 @@
 package dev.forgeline.platform.internal;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 
 import dev.forgeline.platform.ForgelineProperties;
 import dev.forgeline.platform.ForgelineProperties.Role;
@@ -15,34 +12,76 @@ import dev.forgeline.platform.ForgelineProperties.Role;
 /**
  * Turns the few {@code forgeline.*} settings a user sets into the Spring properties they imply, so that
  * docs/configuration.md is the whole story: the database URL picks the driver and SQL dialect, the log
- * format picks structured logging, and a process without the web role serves only its actuator endpoints.
+ * format picks structured logging, and a process without the web role publishes no API documentation.
  */
 public class ForgelineEnvironment implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        ForgelineProperties settings = ForgelineProperties.bind(environment);
-        Map<String, Object> derived = new HashMap<>();
-        derived.put("server.port", settings.port());
-        derived.put("spring.datasource.url", settings.effectiveDbUrl());
-        boolean postgres = settings.db().isPostgres(settings.home());
-        derived.put("spring.datasource.username", settings.db().user() != null ? settings.db().user() : (postgres ? "postgres" : "sa"));
-        derived.put("spring.datasource.password", settings.db().password() != null ? settings.db().password() : "");
-        derived.put("spring.datasource.hikari.maximum-pool-size", settings.db().poolSize());
-        derived.put("spring.jooq.sql-dialect", postgres ? "POSTGRES" : "H2");
-        if (settings.log().format() == ForgelineProperties.Log.Format.JSON) {
-            derived.put("logging.structured.format.console", "logstash");
-        }
-        if (!settings.hasRole(Role.WEB)) {
-            derived.put("springdoc.api-docs.enabled", false);
-        }
         // Last in line: anything set explicitly as a Spring property still wins.
-        environment.getPropertySources().addLast(new MapPropertySource("forgelineDerived", derived));
+        environment.getPropertySources().addLast(new DerivedProperties(environment));
     }
 
     @Override
     public int getOrder() {
-        // After config data (application.properties) is loaded, so that file can set forgeline.* too.
         return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    /**
+     * Computed when asked, not when added: settings from sources added later (a test's initializer,
+     * a profile) are then still the ones the database and logging follow.
+     */
+    static final class DerivedProperties extends PropertySource<Object> {
+
+        /** Binding the settings reads every property source, this one too: answer nothing meanwhile. */
+        private static final ThreadLocal<Boolean> BINDING = ThreadLocal.withInitial(() -> false);
+
+        private final ConfigurableEnvironment environment;
+
+        // The environment is kept aside, not as this source's source: Spring walks into a source that is an
+        // environment as if its property sources were nested here, which would never end.
+        DerivedProperties(ConfigurableEnvironment environment) {
+            super("forgelineDerived", new Object());
+            this.environment = environment;
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if (BINDING.get()) {
+                return null;
+            }
+            BINDING.set(true);
+            try {
+                return derive(name);
+            } finally {
+                BINDING.set(false);
+            }
+        }
+
+        private Object derive(String name) {
+            return switch (name) {
+                case "server.port" -> settings().port();
+                case "spring.datasource.url" -> settings().effectiveDbUrl();
+                case "spring.datasource.username" -> {
+                    ForgelineProperties settings = settings();
+                    yield settings.db().user() != null ? settings.db().user() : (postgres(settings) ? "postgres" : "sa");
+                }
+                case "spring.datasource.password" -> settings().db().password() != null ? settings().db().password() : "";
+                case "spring.datasource.hikari.maximum-pool-size" -> settings().db().poolSize();
+                case "spring.jooq.sql-dialect" -> postgres(settings()) ? "POSTGRES" : "H2";
+                case "logging.structured.format.console" ->
+                        settings().log().format() == ForgelineProperties.Log.Format.JSON ? "logstash" : null;
+                case "springdoc.api-docs.enabled" -> settings().hasRole(Role.WEB);
+                default -> null;
+            };
+        }
+
+        private ForgelineProperties settings() {
+            return ForgelineProperties.bind(environment);
+        }
+
+        private static boolean postgres(ForgelineProperties settings) {
+            return settings.db().isPostgres(settings.home());
+        }
     }
 }

@@ -1,0 +1,85 @@
+package dev.forgeline.test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.forgeline.cli.ForgelineCommand;
+
+/** A Forgeline server in its own process, started as a user starts it, on this test run's database. */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    public final int port;
+
+    private ServerProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    public static ServerProcess start(Map<String, String> environment, String... arguments) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), ForgelineCommand.class.getName(), "serve",
+                "--port", String.valueOf(port)));
+        command.addAll(List.of(arguments));
+        Path log = Files.createTempFile("forgeline-server", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        for (String setting : TestDatabase.settings()) {
+            String key = setting.substring(0, setting.indexOf('='));
+            builder.environment().put(key.replace('.', '_').toUpperCase(), setting.substring(key.length() + 1));
+        }
+        // Its own data folder: an embedded database file is locked by the process that opened it.
+        builder.environment().put("FORGELINE_HOME", Files.createTempDirectory("forgeline-home").toString());
+        builder.environment().putAll(environment);
+        return new ServerProcess(builder.start(), log, port);
+    }
+
+    public ServerProcess awaitReady(Duration deadline) {
+        TestHttp http = new TestHttp(port, null);
+        Eventually.await("server readiness on port " + port, deadline, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                return http.get("/actuator/health/readiness").statusCode() == 200;
+            } catch (RuntimeException notYetListening) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Kills the process at once, as a crash or the OOM killer would (SIGKILL): no shutdown hooks run. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws Exception {
+        kill();
+        Files.deleteIfExists(log);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
