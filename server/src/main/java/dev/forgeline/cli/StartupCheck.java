@@ -73,10 +73,9 @@ final class StartupCheck {
 
     private static String databaseProblem(ForgelineProperties settings) {
         String url = settings.effectiveDbUrl();
-        String user = settings.db().user() != null ? settings.db().user() : (settings.db().isPostgres(settings.home()) ? "postgres" : "sa");
-        String password = settings.db().password() != null ? settings.db().password() : "";
         DriverManager.setLoginTimeout(5);
-        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+        try (Connection ignored = DriverManager.getConnection(url, settings.db().effectiveUser(settings.home()),
+                settings.db().effectivePassword())) {
             return null;
         } catch (SQLException e) {
             String where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -63,6 +62,15 @@ public record ForgelineProperties(
         public boolean isPostgres(Path home) {
             return effectiveUrl(home).startsWith("jdbc:postgresql:");
         }
+
+        /** The user in effect: the configured one, else PostgreSQL's usual superuser or H2's default. */
+        public String effectiveUser(Path home) {
+            return user != null ? user : (isPostgres(home) ? "postgres" : "sa");
+        }
+
+        public String effectivePassword() {
+            return password != null ? password : "";
+        }
     }
 
     public record Log(@DefaultValue("text") Format format) {
@@ -80,10 +88,6 @@ public record ForgelineProperties(
 
     public boolean hasRole(Role role) {
         return roles.contains(role);
-    }
-
-    public Set<Role> roleSet() {
-        return Set.copyOf(roles);
     }
 
     public String effectiveDbUrl() {

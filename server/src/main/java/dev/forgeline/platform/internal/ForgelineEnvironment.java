@@ -62,11 +62,8 @@ public class ForgelineEnvironment implements EnvironmentPostProcessor, Ordered {
             return switch (name) {
                 case "server.port" -> settings().port();
                 case "spring.datasource.url" -> settings().effectiveDbUrl();
-                case "spring.datasource.username" -> {
-                    ForgelineProperties settings = settings();
-                    yield settings.db().user() != null ? settings.db().user() : (postgres(settings) ? "postgres" : "sa");
-                }
-                case "spring.datasource.password" -> settings().db().password() != null ? settings().db().password() : "";
+                case "spring.datasource.username" -> settings().db().effectiveUser(settings().home());
+                case "spring.datasource.password" -> settings().db().effectivePassword();
                 case "spring.datasource.hikari.maximum-pool-size" -> settings().db().poolSize();
                 case "spring.jooq.sql-dialect" -> postgres(settings()) ? "POSTGRES" : "H2";
                 case "logging.structured.format.console" ->
