@@ -41,7 +41,14 @@ class RecurringScheduler {
     @EventListener(ApplicationReadyEvent.class)
     void keepRecurringJobsQueued() {
         if (settings.hasRole(Role.SCHEDULER)) {
-            recurring.all().forEach(setting -> apply(setting, Instant.now()));
+            // Off the start-up path: nothing waits for it, and readiness comes sooner.
+            Thread.ofVirtual().name("recurring-scheduler").start(() -> {
+                try {
+                    recurring.all().forEach(setting -> apply(setting, Instant.now()));
+                } catch (RuntimeException e) {
+                    log.error("could not put the recurring jobs on the queue; they start at the next restart: {}", e.getMessage());
+                }
+            });
         }
     }
 

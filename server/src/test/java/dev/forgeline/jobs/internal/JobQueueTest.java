@@ -227,6 +227,9 @@ class JobQueueTest {
 
     @Test
     void adminSeesRecurringJobsWithTheirSwitchAndNextRun() throws Exception {
+        // Recurring jobs are put on the queue just after start, off the start-up path.
+        Eventually.await("the sweep on the queue", DEADLINE,
+                () -> db.fetchExists(SCHEDULED_TASKS, SCHEDULED_TASKS.TASK_NAME.eq("stuck-job-sweep")));
         var answer = admin.get("/api/v1/admin/jobs");
         assertThat(answer.statusCode()).isEqualTo(200);
         Map<String, JsonNode> recurring = json.readTree(answer.body()).get("recurring").valueStream()
