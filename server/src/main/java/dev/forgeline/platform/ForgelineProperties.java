@@ -23,7 +23,8 @@ public record ForgelineProperties(
         String adminToken,
         @DefaultValue Db db,
         @DefaultValue Log log,
-        @DefaultValue Jobs jobs) {
+        @DefaultValue Jobs jobs,
+        @DefaultValue Audit audit) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -84,6 +85,9 @@ public record ForgelineProperties(
             @DefaultValue({"30s", "2m", "5m"}) List<Duration> retryDelays,
             @DefaultValue("30d") Duration deadLetterRetention,
             @DefaultValue("5m") Duration stuckAfter) {
+    }
+
+    public record Audit(@DefaultValue("180d") Duration retention) {
     }
 
     public boolean hasRole(Role role) {

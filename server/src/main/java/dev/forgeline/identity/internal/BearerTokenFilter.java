@@ -12,6 +12,8 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.forgeline.identity.Caller;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,7 +40,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<TokenHolder> holder = tokens.authenticate(header.substring(PREFIX.length()).strip(), Instant.now());
+        Optional<Caller> holder = tokens.authenticate(header.substring(PREFIX.length()).strip(), Instant.now());
         if (holder.isEmpty()) {
             problems.write(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid, expired or revoked API token");
             return;

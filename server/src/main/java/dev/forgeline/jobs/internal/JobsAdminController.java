@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,6 +25,7 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 
+import dev.forgeline.jobs.DeadJobResurrected;
 import dev.forgeline.jobs.JobPriority;
 import dev.forgeline.jobs.internal.DeadLetters.DeadJob;
 import dev.forgeline.jobs.internal.JobsConfiguration.JobTasks;
@@ -43,10 +45,12 @@ class JobsAdminController {
     private final RecurringSettings recurring;
     private final JobTasks jobTasks;
     private final TransactionTemplate transaction;
+    private final ApplicationEventPublisher events;
 
     JobsAdminController(DSLContext db, DeadLetters deadLetters, SchedulerClient client, RecurringSettings recurring,
-                        JobTasks jobTasks, TransactionTemplate transaction) {
+                        JobTasks jobTasks, TransactionTemplate transaction, ApplicationEventPublisher events) {
         this.transaction = transaction;
+        this.events = events;
         this.db = db;
         this.deadLetters = deadLetters;
         this.client = client;
@@ -128,6 +132,7 @@ class JobsAdminController {
         }
         // Same key as before, so a job queued once under a key stays unique; one row, one transaction.
         client.scheduleIfNotExists(new TaskInstance<>(dead.job(), dead.key(), dead::payload, dead.priority().value()), Instant.now());
+        events.publishEvent(new DeadJobResurrected(id, dead.job(), dead.key()));
         return new Resurrected(id, dead.job(), dead.key());
     }
 

@@ -1,5 +1,6 @@
 package dev.forgeline.jobs.internal;
 
+import static dev.forgeline.schema.Tables.AUDIT_EVENT;
 import static dev.forgeline.schema.Tables.DEAD_JOB;
 import static dev.forgeline.schema.Tables.SCHEDULED_TASKS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +140,8 @@ class JobQueueTest {
         Eventually.await("the job to leave the queue", DEADLINE,
                 () -> !db.fetchExists(SCHEDULED_TASKS, SCHEDULED_TASKS.TASK_INSTANCE.eq(key)));
         assertThat(db.fetchExists(DEAD_JOB, DEAD_JOB.ID.eq(deadId))).isFalse();
+        assertThat(db.fetchExists(AUDIT_EVENT, AUDIT_EVENT.ACTION.eq("dead-job.resurrected")
+                .and(AUDIT_EVENT.TARGET_ID.eq(Long.toString(deadId))).and(AUDIT_EVENT.ACTOR.eq("admin")))).isTrue();
         assertThat(admin.post("/api/v1/admin/dead-jobs/" + deadId + "/resurrect", null).statusCode()).isEqualTo(404);
     }
 
