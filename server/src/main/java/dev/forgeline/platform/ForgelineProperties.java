@@ -21,10 +21,12 @@ public record ForgelineProperties(
         @DefaultValue("8080") int port,
         @DefaultValue({"web", "worker", "scheduler"}) List<Role> roles,
         String adminToken,
+        String secretKey,
         @DefaultValue Db db,
         @DefaultValue Log log,
         @DefaultValue Jobs jobs,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Ingest ingest) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -88,6 +90,10 @@ public record ForgelineProperties(
     }
 
     public record Audit(@DefaultValue("180d") Duration retention) {
+    }
+
+    public record Ingest(@DefaultValue("90d") Duration retention, @DefaultValue("5m") Duration stuckAfter,
+                         @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody) {
     }
 
     public boolean hasRole(Role role) {

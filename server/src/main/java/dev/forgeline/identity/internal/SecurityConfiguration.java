@@ -28,7 +28,8 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/webhooks/**").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
-                        .requestMatchers("/api/v1/admin/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/admin/**", "/api/v1/connections", "/api/v1/connections/**",
+                                "/api/v1/events/*/replay").hasRole("ADMIN")
                         // Token scopes: read for reading, write for changing anything.
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority("SCOPE_read")
                         .requestMatchers("/api/**").hasAuthority("SCOPE_write")

@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.jooq.DSLContext;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -62,8 +62,8 @@ class JobsConfiguration {
 
     @Bean
     JobTasks jobTasks(ObjectProvider<JobHandler> handlers, RecurringSettings recurring, ForgelineProperties settings,
-                      DeadLetters deadLetters, TransactionTemplate transaction, JobMetrics metrics) {
-        RetryThenDeadLetter onFailure = new RetryThenDeadLetter(settings.jobs().retryDelays(), deadLetters, transaction, metrics);
+                      DeadLetters deadLetters, TransactionTemplate transaction, JobMetrics metrics, ApplicationEventPublisher events) {
+        RetryThenDeadLetter onFailure = new RetryThenDeadLetter(settings.jobs().retryDelays(), deadLetters, transaction, metrics, events);
         List<Task<?>> tasks = new ArrayList<>();
         Map<String, JobPriority> priorities = new LinkedHashMap<>();
         for (JobHandler handler : handlers.orderedStream().toList()) {
@@ -156,9 +156,9 @@ class JobsConfiguration {
     }
 
     @Bean
-    Jobs jobs(SchedulerClient client, WorkerScheduler worker, ObjectProvider<JobTasks> jobTasks) {
-        Supplier<Map<String, JobPriority>> priorities = SingletonSupplier.of(() -> jobTasks.getObject().priorities());
-        return new QueuedJobs(client, worker.scheduler(), priorities);
+    Jobs jobs(ObjectProvider<SchedulerClient> client, ObjectProvider<WorkerScheduler> worker, ObjectProvider<JobTasks> jobTasks) {
+        return new QueuedJobs(SingletonSupplier.of(client::getObject), () -> worker.getObject().scheduler(),
+                SingletonSupplier.of(() -> jobTasks.getObject().priorities()));
     }
 
     private static String processName() {

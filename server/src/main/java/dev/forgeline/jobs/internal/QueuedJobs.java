@@ -19,15 +19,16 @@ import dev.forgeline.jobs.Jobs;
 /** {@link Jobs} on db-scheduler's table. */
 final class QueuedJobs implements Jobs {
 
-    private final SchedulerClient client;
-    private final Scheduler localWorker;
+    private final Supplier<SchedulerClient> client;
+    private final Supplier<Scheduler> localWorker;
     private final Supplier<Map<String, JobPriority>> priorities;
 
     /**
-     * @param localWorker the scheduler of this process when it has the worker role, else null
-     * @param priorities  job name → priority, read lazily so that handlers may depend on Jobs
+     * All three are looked up at the first enqueue, so that job handlers and recurring jobs may depend on Jobs.
+     * @param localWorker the scheduler of this process when it has the worker role, else a supplier of null
+     * @param priorities  job name → priority
      */
-    QueuedJobs(SchedulerClient client, Scheduler localWorker, Supplier<Map<String, JobPriority>> priorities) {
+    QueuedJobs(Supplier<SchedulerClient> client, Supplier<Scheduler> localWorker, Supplier<Map<String, JobPriority>> priorities) {
         this.client = client;
         this.localWorker = localWorker;
         this.priorities = priorities;
@@ -36,14 +37,14 @@ final class QueuedJobs implements Jobs {
     @Override
     public String enqueue(String jobName, String payload) {
         String id = UUID.randomUUID().toString();
-        client.schedule(instance(jobName, id, payload), Instant.now());
+        client.get().schedule(instance(jobName, id, payload), Instant.now());
         wakeWorker();
         return id;
     }
 
     @Override
     public boolean enqueueOnce(String jobName, String key, String payload) {
-        boolean queued = client.scheduleIfNotExists(instance(jobName, key, payload), Instant.now());
+        boolean queued = client.get().scheduleIfNotExists(instance(jobName, key, payload), Instant.now());
         if (queued) {
             wakeWorker();
         }
@@ -58,7 +59,7 @@ final class QueuedJobs implements Jobs {
         List<TaskInstance<?>> batch = payloads.stream()
                 .<TaskInstance<?>>map(p -> instance(jobName, UUID.randomUUID().toString(), p))
                 .toList();
-        client.scheduleBatch(batch, Instant.now());
+        client.get().scheduleBatch(batch, Instant.now());
         wakeWorker();
     }
 
@@ -72,18 +73,19 @@ final class QueuedJobs implements Jobs {
 
     /** Lets this process's worker pick the job at once instead of at its next poll, once it is committed. */
     private void wakeWorker() {
-        if (localWorker == null) {
+        Scheduler worker = localWorker.get();
+        if (worker == null) {
             return;
         }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    localWorker.triggerCheckForDueExecutions();
+                    worker.triggerCheckForDueExecutions();
                 }
             });
         } else {
-            localWorker.triggerCheckForDueExecutions();
+            worker.triggerCheckForDueExecutions();
         }
     }
 }

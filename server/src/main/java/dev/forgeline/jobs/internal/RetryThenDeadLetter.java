@@ -6,12 +6,15 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
+
+import dev.forgeline.jobs.JobDeadLettered;
 
 /**
  * Retries a failed job after each configured delay (30 s, 2 min, 5 min by default), then moves it to the
@@ -25,8 +28,11 @@ final class RetryThenDeadLetter implements FailureHandler<String> {
     private final DeadLetters deadLetters;
     private final TransactionTemplate transaction;
     private final JobMetrics metrics;
+    private final ApplicationEventPublisher events;
 
-    RetryThenDeadLetter(List<Duration> delays, DeadLetters deadLetters, TransactionTemplate transaction, JobMetrics metrics) {
+    RetryThenDeadLetter(List<Duration> delays, DeadLetters deadLetters, TransactionTemplate transaction, JobMetrics metrics,
+                        ApplicationEventPublisher events) {
+        this.events = events;
         this.delays = List.copyOf(delays);
         this.deadLetters = deadLetters;
         this.transaction = transaction;
@@ -52,9 +58,11 @@ final class RetryThenDeadLetter implements FailureHandler<String> {
                 failuresBefore + 1, error);
         transaction.executeWithoutResult(status -> {
             Object data = execution.taskInstance.getData();
-            deadLetters.add(jobName, execution.taskInstance.getId(), data == null ? null : data.toString(),
+            String payload = data == null ? null : data.toString();
+            deadLetters.add(jobName, execution.taskInstance.getId(), payload,
                     execution.taskInstance.getPriority(), failuresBefore + 1, error, complete.getTimeDone());
             operations.remove();
+            events.publishEvent(new JobDeadLettered(jobName, execution.taskInstance.getId(), payload, error));
         });
     }
 

@@ -1,0 +1,307 @@
+package dev.forgeline.activity.internal;
+
+import static dev.forgeline.schema.Tables.DEPLOYMENT;
+import static dev.forgeline.schema.Tables.DEPLOYMENT_STATUS;
+import static dev.forgeline.schema.Tables.FORGE_COMMENT;
+import static dev.forgeline.schema.Tables.FORGE_RELEASE;
+import static dev.forgeline.schema.Tables.GIT_COMMIT;
+import static dev.forgeline.schema.Tables.ISSUE;
+import static dev.forgeline.schema.Tables.PIPELINE;
+import static dev.forgeline.schema.Tables.PIPELINE_JOB;
+import static dev.forgeline.schema.Tables.PULL_REQUEST;
+import static dev.forgeline.schema.Tables.PULL_REQUEST_EVENT;
+import static dev.forgeline.schema.Tables.PUSH;
+import static dev.forgeline.schema.Tables.REPOSITORY;
+import static dev.forgeline.schema.Tables.REVIEW;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+import dev.forgeline.activity.Activity;
+import dev.forgeline.activity.ForgeEvent;
+import dev.forgeline.activity.ForgeEvent.Comment;
+import dev.forgeline.activity.ForgeEvent.Deployment;
+import dev.forgeline.activity.ForgeEvent.Issue;
+import dev.forgeline.activity.ForgeEvent.Pipeline;
+import dev.forgeline.activity.ForgeEvent.PipelineJob;
+import dev.forgeline.activity.ForgeEvent.PullRequest;
+import dev.forgeline.activity.ForgeEvent.PullRequestSnapshot;
+import dev.forgeline.activity.ForgeEvent.Push;
+import dev.forgeline.activity.ForgeEvent.Release;
+import dev.forgeline.activity.ForgeEvent.Repo;
+import dev.forgeline.activity.ForgeEvent.Review;
+import dev.forgeline.schema.tables.records.IssueRecord;
+import dev.forgeline.schema.tables.records.PullRequestRecord;
+
+/**
+ * Writes forge events into the model so that any order and any repetition converge to the same rows: keys
+ * are the forge's own ids, a snapshot only replaces an older one (by the forge's updated_at), first-seen
+ * times take the earliest, and state changes are rows keyed by their kind and time.
+ */
+@Repository
+class ActivityStore implements Activity {
+
+    private final DSLContext db;
+    /** Repository ids never change once committed: looked up once per process. */
+    private final Map<String, Long> repositoryIds = new ConcurrentHashMap<>();
+
+    ActivityStore(DSLContext db) {
+        this.db = db;
+    }
+
+    @Override
+    public long record(long connectionId, ForgeEvent event) {
+        long repositoryId = repository(connectionId, event.repo());
+        switch (event) {
+            case Push push -> push(repositoryId, push);
+            case PullRequest pr -> pullRequestEvents(pullRequest(repositoryId, pr.pullRequest()), pr);
+            case Review review -> review(repositoryId, review);
+            case Comment comment -> db.insertInto(FORGE_COMMENT)
+                    .set(FORGE_COMMENT.REPOSITORY_ID, repositoryId)
+                    .set(FORGE_COMMENT.FORGE_ID, comment.forgeId())
+                    .set(FORGE_COMMENT.TARGET_KIND, comment.targetKind())
+                    .set(FORGE_COMMENT.TARGET, comment.target())
+                    .set(FORGE_COMMENT.AUTHOR, comment.author())
+                    .set(FORGE_COMMENT.CREATED_AT, time(comment.createdAt()))
+                    .onDuplicateKeyIgnore().execute();
+            case Issue issue -> issue(repositoryId, issue);
+            case Pipeline pipeline -> pipeline(repositoryId, pipeline);
+            case PipelineJob job -> pipelineJob(repositoryId, job);
+            case Deployment deployment -> deployment(repositoryId, deployment);
+            case Release release -> release(repositoryId, release);
+        }
+        return repositoryId;
+    }
+
+    private long repository(long connectionId, Repo repo) {
+        String key = repo.provider() + ":" + repo.forgeId();
+        Long cached = repositoryIds.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Long id = db.select(REPOSITORY.ID).from(REPOSITORY)
+                .where(REPOSITORY.PROVIDER.eq(repo.provider())).and(REPOSITORY.FORGE_ID.eq(repo.forgeId()))
+                .fetchOne(REPOSITORY.ID);
+        if (id != null) {
+            repositoryIds.put(key, id);
+            return id;
+        }
+        db.insertInto(REPOSITORY)
+                .set(REPOSITORY.CONNECTION_ID, connectionId)
+                .set(REPOSITORY.PROVIDER, repo.provider())
+                .set(REPOSITORY.FORGE_ID, repo.forgeId())
+                .set(REPOSITORY.FULL_NAME, repo.fullName())
+                .set(REPOSITORY.DEFAULT_BRANCH, repo.defaultBranch())
+                .set(REPOSITORY.WEB_URL, repo.webUrl())
+                .set(REPOSITORY.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .onDuplicateKeyIgnore().execute();
+        // Not cached yet: this transaction may still roll back.
+        return db.select(REPOSITORY.ID).from(REPOSITORY)
+                .where(REPOSITORY.PROVIDER.eq(repo.provider())).and(REPOSITORY.FORGE_ID.eq(repo.forgeId()))
+                .fetchSingle(REPOSITORY.ID);
+    }
+
+    private void push(long repositoryId, Push push) {
+        for (ForgeEvent.Commit commit : push.commits()) {
+            db.insertInto(GIT_COMMIT)
+                    .set(GIT_COMMIT.REPOSITORY_ID, repositoryId)
+                    .set(GIT_COMMIT.SHA, commit.sha())
+                    .set(GIT_COMMIT.AUTHOR_NAME, commit.authorName())
+                    .set(GIT_COMMIT.AUTHOR_EMAIL, commit.authorEmail())
+                    .set(GIT_COMMIT.AUTHOR_LOGIN, commit.authorLogin())
+                    .set(GIT_COMMIT.AUTHORED_AT, time(commit.authoredAt()))
+                    .set(GIT_COMMIT.MESSAGE, clip(commit.message(), 4000))
+                    .set(GIT_COMMIT.ADDITIONS, commit.additions())
+                    .set(GIT_COMMIT.DELETIONS, commit.deletions())
+                    .onDuplicateKeyIgnore().execute();
+        }
+        db.insertInto(PUSH)
+                .set(PUSH.REPOSITORY_ID, repositoryId)
+                .set(PUSH.REF, push.ref())
+                .set(PUSH.BEFORE_SHA, push.before())
+                .set(PUSH.AFTER_SHA, push.after())
+                .set(PUSH.PUSHER, push.pusher())
+                .set(PUSH.PUSHED_AT, time(push.pushedAt()))
+                .set(PUSH.COMMIT_COUNT, push.commits().size())
+                .onDuplicateKeyIgnore().execute();
+    }
+
+    /** Upserts the snapshot unless the stored one is newer; returns the pull request's id. */
+    long pullRequest(long repositoryId, PullRequestSnapshot pr) {
+        PullRequestRecord stored = db.selectFrom(PULL_REQUEST)
+                .where(PULL_REQUEST.REPOSITORY_ID.eq(repositoryId)).and(PULL_REQUEST.NUMBER.eq(pr.number()))
+                .forUpdate().fetchOne();
+        if (stored == null) {
+            stored = db.newRecord(PULL_REQUEST);
+            stored.setRepositoryId(repositoryId).setNumber(pr.number()).setCreatedAt(time(pr.createdAt()));
+            apply(stored, pr);
+            stored.store();
+            return stored.getId();
+        }
+        if (pr.createdAt() != null && time(pr.createdAt()).isBefore(stored.getCreatedAt())) {
+            stored.setCreatedAt(time(pr.createdAt()));
+        }
+        if (!time(pr.updatedAt()).isBefore(stored.getUpdatedAt())) {
+            apply(stored, pr);
+        }
+        stored.update();
+        return stored.getId();
+    }
+
+    private static void apply(PullRequestRecord stored, PullRequestSnapshot pr) {
+        if (pr.author() != null) {
+            stored.setAuthor(pr.author()); // GitLab names the author only when the merge request is opened
+        }
+        stored.setTitle(clip(pr.title(), 1000)).setState(pr.state()).setDraft(pr.draft())
+                .setUpdatedAt(time(pr.updatedAt())).setClosedAt(time(pr.closedAt())).setMergedAt(time(pr.mergedAt()))
+                .setMergeCommitSha(pr.mergeCommitSha()).setHeadRef(pr.headRef()).setBaseRef(pr.baseRef());
+        // Sizes are only in some payloads: keep what we know.
+        if (pr.additions() != null) {
+            stored.setAdditions(pr.additions()).setDeletions(pr.deletions()).setChangedFiles(pr.changedFiles());
+        }
+    }
+
+    /** The state changes a snapshot proves, plus the one the event names. */
+    private void pullRequestEvents(long pullRequestId, PullRequest event) {
+        PullRequestSnapshot pr = event.pullRequest();
+        transition(pullRequestId, "opened", pr.author(), pr.createdAt());
+        if (pr.closedAt() != null) {
+            transition(pullRequestId, "closed", null, pr.closedAt());
+        }
+        if (pr.mergedAt() != null) {
+            transition(pullRequestId, "merged", null, pr.mergedAt());
+        }
+        switch (event.transition()) {
+            case "reopened", "ready_for_review", "review_requested", "converted_to_draft" ->
+                    transition(pullRequestId, event.transition(), event.actor(), event.at());
+            default -> {
+                // opened, closed, merged: proven by the snapshot above; others (edited, labeled…) are not state changes.
+            }
+        }
+    }
+
+    private void transition(long pullRequestId, String kind, String actor, Instant at) {
+        if (at == null) {
+            return;
+        }
+        db.insertInto(PULL_REQUEST_EVENT)
+                .set(PULL_REQUEST_EVENT.PULL_REQUEST_ID, pullRequestId)
+                .set(PULL_REQUEST_EVENT.KIND, kind)
+                .set(PULL_REQUEST_EVENT.ACTOR, actor)
+                .set(PULL_REQUEST_EVENT.AT, time(at))
+                .onDuplicateKeyIgnore().execute();
+    }
+
+    private void review(long repositoryId, Review review) {
+        long pullRequestId = review.pullRequest() != null
+                ? pullRequest(repositoryId, review.pullRequest())
+                : db.select(PULL_REQUEST.ID).from(PULL_REQUEST)
+                        .where(PULL_REQUEST.REPOSITORY_ID.eq(repositoryId)).and(PULL_REQUEST.NUMBER.eq(review.pullRequestNumber()))
+                        .fetchOptional(PULL_REQUEST.ID)
+                        .orElseThrow(() -> new IllegalStateException("review of merge request !" + review.pullRequestNumber()
+                                + " arrived before the merge request: retried later"));
+        db.insertInto(REVIEW)
+                .set(REVIEW.PULL_REQUEST_ID, pullRequestId)
+                .set(REVIEW.FORGE_ID, review.forgeId())
+                .set(REVIEW.REVIEWER, review.reviewer())
+                .set(REVIEW.STATE, review.state())
+                .set(REVIEW.SUBMITTED_AT, time(review.submittedAt()))
+                .onDuplicateKeyIgnore().execute();
+    }
+
+    private void issue(long repositoryId, Issue issue) {
+        IssueRecord stored = db.selectFrom(ISSUE)
+                .where(ISSUE.REPOSITORY_ID.eq(repositoryId)).and(ISSUE.NUMBER.eq(issue.number()))
+                .forUpdate().fetchOne();
+        if (stored == null) {
+            stored = db.newRecord(ISSUE);
+            stored.setRepositoryId(repositoryId).setNumber(issue.number()).setCreatedAt(time(issue.createdAt()));
+        } else if (time(issue.updatedAt()).isBefore(stored.getUpdatedAt())) {
+            return;
+        }
+        if (issue.author() != null) {
+            stored.setAuthor(issue.author());
+        }
+        stored.setTitle(clip(issue.title(), 1000)).setState(issue.state())
+                .setLabels(clip(String.join(",", issue.labels()), 2000))
+                .setUpdatedAt(time(issue.updatedAt())).setClosedAt(time(issue.closedAt()));
+        stored.store();
+    }
+
+    private void pipeline(long repositoryId, Pipeline pipeline) {
+        var stored = db.selectFrom(PIPELINE)
+                .where(PIPELINE.REPOSITORY_ID.eq(repositoryId)).and(PIPELINE.FORGE_ID.eq(pipeline.forgeId()))
+                .forUpdate().fetchOne();
+        if (stored == null) {
+            stored = db.newRecord(PIPELINE);
+            stored.setRepositoryId(repositoryId).setForgeId(pipeline.forgeId());
+        } else if (stored.getFinishedAt() != null && pipeline.finishedAt() == null) {
+            return; // a late "running" never undoes "finished"
+        }
+        stored.setName(pipeline.name()).setRef(pipeline.ref()).setSha(pipeline.sha()).setStatus(pipeline.status())
+                .setCreatedAt(time(pipeline.createdAt())).setStartedAt(time(pipeline.startedAt()))
+                .setFinishedAt(time(pipeline.finishedAt()));
+        stored.store();
+    }
+
+    private void pipelineJob(long repositoryId, PipelineJob job) {
+        var stored = db.selectFrom(PIPELINE_JOB)
+                .where(PIPELINE_JOB.REPOSITORY_ID.eq(repositoryId)).and(PIPELINE_JOB.FORGE_ID.eq(job.forgeId()))
+                .forUpdate().fetchOne();
+        if (stored == null) {
+            stored = db.newRecord(PIPELINE_JOB);
+            stored.setRepositoryId(repositoryId).setForgeId(job.forgeId());
+        } else if (stored.getFinishedAt() != null && job.finishedAt() == null) {
+            return;
+        }
+        stored.setPipelineForgeId(job.pipelineForgeId()).setName(job.name()).setStatus(job.status())
+                .setStartedAt(time(job.startedAt())).setFinishedAt(time(job.finishedAt()));
+        stored.store();
+    }
+
+    private void deployment(long repositoryId, Deployment deployment) {
+        db.insertInto(DEPLOYMENT)
+                .set(DEPLOYMENT.REPOSITORY_ID, repositoryId)
+                .set(DEPLOYMENT.FORGE_ID, deployment.forgeId())
+                .set(DEPLOYMENT.ENVIRONMENT, deployment.environment())
+                .set(DEPLOYMENT.SHA, deployment.sha())
+                .set(DEPLOYMENT.REF, deployment.ref())
+                .set(DEPLOYMENT.CREATOR, deployment.creator())
+                .set(DEPLOYMENT.CREATED_AT, time(deployment.createdAt()))
+                .onDuplicateKeyIgnore().execute();
+        if (deployment.state() != null && deployment.stateAt() != null) {
+            long deploymentId = db.select(DEPLOYMENT.ID).from(DEPLOYMENT)
+                    .where(DEPLOYMENT.REPOSITORY_ID.eq(repositoryId)).and(DEPLOYMENT.FORGE_ID.eq(deployment.forgeId()))
+                    .fetchSingle(DEPLOYMENT.ID);
+            db.insertInto(DEPLOYMENT_STATUS)
+                    .set(DEPLOYMENT_STATUS.DEPLOYMENT_ID, deploymentId)
+                    .set(DEPLOYMENT_STATUS.STATE, deployment.state())
+                    .set(DEPLOYMENT_STATUS.AT, time(deployment.stateAt()))
+                    .onDuplicateKeyIgnore().execute();
+        }
+    }
+
+    private void release(long repositoryId, Release release) {
+        db.insertInto(FORGE_RELEASE)
+                .set(FORGE_RELEASE.REPOSITORY_ID, repositoryId)
+                .set(FORGE_RELEASE.TAG, release.tag())
+                .set(FORGE_RELEASE.NAME, release.name())
+                .set(FORGE_RELEASE.CREATED_AT, time(release.createdAt()))
+                .set(FORGE_RELEASE.PUBLISHED_AT, time(release.publishedAt()))
+                .onDuplicateKeyIgnore().execute();
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

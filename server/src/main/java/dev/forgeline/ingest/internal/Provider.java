@@ -1,0 +1,117 @@
+package dev.forgeline.ingest.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/** The forges we take webhooks from, and how each one names and signs a delivery. */
+enum Provider {
+
+    GITHUB("X-GitHub-Event") {
+        @Override
+        Optional<String> deliveryId(HttpServletRequest request) {
+            return header(request, "X-GitHub-Delivery");
+        }
+
+        @Override
+        String refusal(HttpServletRequest request, String secret, byte[] body) {
+            String signature = request.getHeader("X-Hub-Signature-256");
+            if (signature == null) {
+                return "missing X-Hub-Signature-256 header";
+            }
+            if (!signature.startsWith("sha256=")) {
+                return "X-Hub-Signature-256 must be sha256=<hex>";
+            }
+            return sameBytes(signature.substring(7), hmacSha256(secret, body)) ? null : "X-Hub-Signature-256 does not match the body";
+        }
+    },
+
+    GITLAB("X-Gitlab-Event") {
+        @Override
+        Optional<String> deliveryId(HttpServletRequest request) {
+            // Idempotency-Key stays the same across GitLab's retries; the event UUID is the older header.
+            return header(request, "Idempotency-Key").or(() -> header(request, "X-Gitlab-Event-UUID"));
+        }
+
+        @Override
+        String refusal(HttpServletRequest request, String secret, byte[] body) {
+            String token = request.getHeader("X-Gitlab-Token");
+            if (token == null) {
+                return "missing X-Gitlab-Token header";
+            }
+            return sameBytes(token, secret) ? null : "X-Gitlab-Token is not this connection's secret";
+        }
+    },
+
+    GITEA("X-Gitea-Event") {
+        @Override
+        Optional<String> deliveryId(HttpServletRequest request) {
+            return header(request, "X-Gitea-Delivery");
+        }
+
+        @Override
+        String refusal(HttpServletRequest request, String secret, byte[] body) {
+            String signature = request.getHeader("X-Gitea-Signature");
+            if (signature == null) {
+                return "missing X-Gitea-Signature header";
+            }
+            return sameBytes(signature, hmacSha256(secret, body)) ? null : "X-Gitea-Signature does not match the body";
+        }
+    };
+
+    private final String eventHeader;
+
+    Provider(String eventHeader) {
+        this.eventHeader = eventHeader;
+    }
+
+    static Optional<Provider> parse(String name) {
+        try {
+            return Optional.of(valueOf(name.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    Optional<String> eventType(HttpServletRequest request) {
+        return header(request, eventHeader);
+    }
+
+    abstract Optional<String> deliveryId(HttpServletRequest request);
+
+    /** Why the delivery is not from the forge that holds the secret, or null when it is. */
+    abstract String refusal(HttpServletRequest request, String secret, byte[] body);
+
+    private static Optional<String> header(HttpServletRequest request, String name) {
+        String value = request.getHeader(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    /** Constant time: how much of a guess is right must not show in how long the answer takes. */
+    private static boolean sameBytes(String given, String expected) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String hmacSha256(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.forgeline.ingest.internal;
+
+import static dev.forgeline.schema.Tables.WEBHOOK_EVENT;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+import dev.forgeline.schema.tables.records.WebhookEventRecord;
+
+/** Raw deliveries as they arrived, with where each one is in its processing. */
+@Repository
+class StoredEvents {
+
+    enum Status { RECEIVED, PROCESSED, IGNORED, FAILED, DEAD;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    record NewEvent(long connectionId, Provider provider, String eventType, String action, String deliveryId,
+                    String headers, String body, Status status) {
+    }
+
+    private final DSLContext db;
+
+    StoredEvents(DSLContext db) {
+        this.db = db;
+    }
+
+    long insert(NewEvent event) {
+        return db.insertInto(WEBHOOK_EVENT)
+                .set(WEBHOOK_EVENT.CONNECTION_ID, event.connectionId())
+                .set(WEBHOOK_EVENT.PROVIDER, event.provider().id())
+                .set(WEBHOOK_EVENT.EVENT_TYPE, event.eventType())
+                .set(WEBHOOK_EVENT.ACTION, event.action())
+                .set(WEBHOOK_EVENT.DELIVERY_ID, event.deliveryId())
+                .set(WEBHOOK_EVENT.RECEIVED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .set(WEBHOOK_EVENT.STATUS, event.status().id())
+                .set(WEBHOOK_EVENT.HEADERS, event.headers())
+                .set(WEBHOOK_EVENT.BODY, event.body())
+                .returning(WEBHOOK_EVENT.ID)
+                .fetchOne(WEBHOOK_EVENT.ID);
+    }
+
+    Optional<Long> idOfDelivery(long connectionId, String deliveryId) {
+        return db.select(WEBHOOK_EVENT.ID).from(WEBHOOK_EVENT)
+                .where(WEBHOOK_EVENT.CONNECTION_ID.eq(connectionId)).and(WEBHOOK_EVENT.DELIVERY_ID.eq(deliveryId))
+                .fetchOptional(WEBHOOK_EVENT.ID);
+    }
+
+    Optional<WebhookEventRecord> find(long id) {
+        return db.selectFrom(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).fetchOptional();
+    }
+
+    void mark(long id, Status status, String error) {
+        db.update(WEBHOOK_EVENT)
+                .set(WEBHOOK_EVENT.STATUS, status.id())
+                .set(WEBHOOK_EVENT.ERROR, error == null || error.length() <= 2000 ? error : error.substring(0, 2000))
+                .set(WEBHOOK_EVENT.PROCESSED_AT, status == Status.PROCESSED || status == Status.IGNORED
+                        ? OffsetDateTime.now(ZoneOffset.UTC) : null)
+                .where(WEBHOOK_EVENT.ID.eq(id))
+                .execute();
+    }
+
+    List<Long> receivedBefore(Instant cutoff, int limit) {
+        return db.select(WEBHOOK_EVENT.ID).from(WEBHOOK_EVENT)
+                .where(WEBHOOK_EVENT.STATUS.in(Status.RECEIVED.id(), Status.FAILED.id()))
+                .and(WEBHOOK_EVENT.RECEIVED_AT.lt(cutoff.atOffset(ZoneOffset.UTC)))
+                .orderBy(WEBHOOK_EVENT.ID).limit(limit).fetch(WEBHOOK_EVENT.ID);
+    }
+
+    /** Only events that are done with: a received or failed event is never deleted, whatever its age. */
+    int deleteFinishedBefore(Instant cutoff) {
+        return db.deleteFrom(WEBHOOK_EVENT)
+                .where(WEBHOOK_EVENT.STATUS.in(Status.PROCESSED.id(), Status.IGNORED.id()))
+                .and(WEBHOOK_EVENT.RECEIVED_AT.lt(cutoff.atOffset(ZoneOffset.UTC)))
+                .execute();
+    }
+
+    record EventSummary(long id, long connectionId, String provider, String eventType, String action, String deliveryId,
+                        OffsetDateTime receivedAt, String status, String error, OffsetDateTime processedAt) {
+    }
+
+    List<EventSummary> list(Long connectionId, String provider, String type, String status, int limit, int offset) {
+        Condition where = DSL.noCondition();
+        if (connectionId != null) {
+            where = where.and(WEBHOOK_EVENT.CONNECTION_ID.eq(connectionId));
+        }
+        if (provider != null) {
+            where = where.and(WEBHOOK_EVENT.PROVIDER.eq(provider));
+        }
+        if (type != null) {
+            where = where.and(WEBHOOK_EVENT.EVENT_TYPE.eq(type));
+        }
+        if (status != null) {
+            where = where.and(WEBHOOK_EVENT.STATUS.eq(status));
+        }
+        return db.select(WEBHOOK_EVENT.ID, WEBHOOK_EVENT.CONNECTION_ID, WEBHOOK_EVENT.PROVIDER, WEBHOOK_EVENT.EVENT_TYPE,
+                        WEBHOOK_EVENT.ACTION, WEBHOOK_EVENT.DELIVERY_ID, WEBHOOK_EVENT.RECEIVED_AT, WEBHOOK_EVENT.STATUS,
+                        WEBHOOK_EVENT.ERROR, WEBHOOK_EVENT.PROCESSED_AT)
+                .from(WEBHOOK_EVENT).where(where).orderBy(WEBHOOK_EVENT.ID.desc()).limit(limit).offset(offset)
+                .fetch(r -> new EventSummary(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
+                        r.value7(), r.value8(), r.value9(), r.value10()));
+    }
+}

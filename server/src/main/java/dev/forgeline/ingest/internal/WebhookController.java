@@ -1,0 +1,227 @@
+package dev.forgeline.ingest.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.forgeline.ingest.internal.Connections.Verifier;
+import dev.forgeline.ingest.internal.StoredEvents.NewEvent;
+import dev.forgeline.ingest.internal.StoredEvents.Status;
+import dev.forgeline.jobs.Jobs;
+import dev.forgeline.platform.ForgelineProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The front door for forge webhooks. A delivery is answered 202 only once its raw body is stored together
+ * with the job that will process it; if the database cannot store it the answer is 503, so the forge retries.
+ * Nothing is parsed beyond what checking it needs: the work happens in the job.
+ */
+@RestController
+@Tag(name = "Webhooks")
+class WebhookController {
+
+    /** Headers never kept: they are credentials. */
+    private static final Set<String> SECRET_HEADERS = Set.of("authorization", "cookie", "x-gitlab-token");
+
+    private final Connections connections;
+    private final StoredEvents events;
+    private final Jobs jobs;
+    private final TransactionTemplate transaction;
+    private final JsonMapper json;
+    private final long maxBody;
+
+    WebhookController(Connections connections, StoredEvents events, Jobs jobs, TransactionTemplate transaction,
+                      JsonMapper json, ForgelineProperties settings) {
+        this.connections = connections;
+        this.events = events;
+        this.jobs = jobs;
+        this.transaction = transaction;
+        this.json = json;
+        this.maxBody = settings.ingest().maxBody().toBytes();
+    }
+
+    record Accepted(long eventId, String status, boolean duplicate) {
+    }
+
+    @PostMapping("/api/v1/webhooks/{provider}/{connectionId}")
+    @Operation(summary = "Receive a webhook delivery from GitHub, GitLab or Gitea/Forgejo")
+    ResponseEntity<?> receive(@PathVariable String provider, @PathVariable String connectionId, HttpServletRequest request)
+            throws IOException {
+        Provider forge = Provider.parse(provider).orElse(null);
+        Verifier connection = forge == null ? null : parseId(connectionId)
+                .flatMap(connections::verifier).filter(v -> v.provider() == forge).orElse(null);
+        if (connection == null) {
+            return problem(HttpStatus.NOT_FOUND, "no " + provider + " connection " + connectionId);
+        }
+        if (request.getContentLengthLong() > maxBody) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "body over " + maxBody + " bytes");
+        }
+        byte[] body = readAtMost(request.getInputStream(), maxBody);
+        if (body == null) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "body over " + maxBody + " bytes");
+        }
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send the webhook as application/json (content type "
+                    + (contentType == null ? "missing" : contentType) + ")");
+        }
+        String refusal = forge.refusal(request, connection.secret(), body);
+        if (refusal != null) {
+            return problem(HttpStatus.UNAUTHORIZED, refusal);
+        }
+        String text = utf8(body);
+        if (text == null) {
+            return problem(HttpStatus.BAD_REQUEST, "body is not valid UTF-8");
+        }
+        String action;
+        try {
+            action = checkedAction(text);
+        } catch (StreamReadException e) {
+            return problem(HttpStatus.BAD_REQUEST, "body is not a JSON object: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            return problem(HttpStatus.BAD_REQUEST, "body is not a JSON object: " + e.getMessage());
+        }
+        String eventType = forge.eventType(request).orElse(null);
+        if (eventType == null) {
+            return problem(HttpStatus.BAD_REQUEST, "missing event type header");
+        }
+        String deliveryId = forge.deliveryId(request).orElseGet(() -> "sha256:" + sha256(body));
+        Status status = Normaliser.handles(forge, eventType) ? Status.RECEIVED : Status.IGNORED;
+        var event = new NewEvent(connection.id(), forge, eventType, action, deliveryId, headers(request), text, status);
+
+        var known = events.idOfDelivery(connection.id(), deliveryId);
+        if (known.isPresent()) {
+            return ResponseEntity.ok(new Accepted(known.get(), "duplicate", true));
+        }
+        long id;
+        try {
+            id = transaction.execute(tx -> {
+                long stored = events.insert(event);
+                if (status == Status.RECEIVED) {
+                    jobs.enqueueOnce(EventProcessor.JOB, EventProcessor.key(stored), Long.toString(stored));
+                }
+                return stored;
+            });
+        } catch (DuplicateKeyException sameDeliveryAtTheSameTime) {
+            long first = events.idOfDelivery(connection.id(), deliveryId).orElseThrow();
+            return ResponseEntity.ok(new Accepted(first, "duplicate", true));
+        }
+        return ResponseEntity.accepted().body(new Accepted(id, status.id(), false));
+    }
+
+    /** Checks the body is one JSON object and finds its action (top level, or GitLab's object_attributes.action). */
+    private String checkedAction(String text) {
+        try (JsonParser parser = json.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("expected an object");
+            }
+            String action = null;
+            String nestedAction = null;
+            int depth = 1;
+            String objectAtDepth1 = null;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case PROPERTY_NAME -> {
+                        String name = parser.currentName();
+                        if (depth == 1) {
+                            objectAtDepth1 = name;
+                            if (name.equals("action") && parser.nextToken() == JsonToken.VALUE_STRING) {
+                                action = parser.getString();
+                            }
+                        } else if (depth == 2 && "object_attributes".equals(objectAtDepth1) && name.equals("action")
+                                && parser.nextToken() == JsonToken.VALUE_STRING) {
+                            nestedAction = parser.getString();
+                        }
+                    }
+                    default -> {
+                    }
+                }
+                if (depth == 0) {
+                    if (parser.nextToken() != null) {
+                        throw new IllegalArgumentException("more than one JSON value");
+                    }
+                    break;
+                }
+            }
+            if (depth != 0) {
+                throw new IllegalArgumentException("unexpected end of the body");
+            }
+            return action != null ? action : nestedAction;
+        }
+    }
+
+    private String headers(HttpServletRequest request) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            if (!SECRET_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.put(name, request.getHeader(name));
+            }
+        }
+        String text = json.writeValueAsString(kept);
+        return text.length() <= 4000 ? text : text.substring(0, 4000);
+    }
+
+    /** @return the body, or null when it is longer than max */
+    private static byte[] readAtMost(InputStream in, long max) throws IOException {
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        return body.length > max ? null : body;
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static java.util.Optional<Long> parseId(String id) {
+        try {
+            return java.util.Optional.of(Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+    }
+}

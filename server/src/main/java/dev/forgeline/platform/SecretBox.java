@@ -1,0 +1,103 @@
+package dev.forgeline.platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Encrypts secrets at rest (webhook secrets, forge API tokens) with AES-256-GCM under the master key:
+ * {@code FORGELINE_SECRET_KEY} (32 bytes, base64) or, when unset, a key generated once into
+ * {@code $FORGELINE_HOME/secret.key} with mode 0600. Stored form: base64(12-byte nonce ‖ ciphertext ‖ tag).
+ */
+@Component
+public class SecretBox {
+
+    static final String KEY_FILE = "secret.key";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecureRandom random = new SecureRandom();
+    private final SecretKeySpec key;
+
+    public SecretBox(ForgelineProperties settings) {
+        this.key = new SecretKeySpec(masterKey(settings), "AES");
+    }
+
+    public String encrypt(String plaintext) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            random.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] stored = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, stored, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, stored, NONCE_BYTES, sealed.length);
+            return Base64.getEncoder().encodeToString(stored);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    public String decrypt(String stored) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(stored);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+            return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a stored secret does not open with this master key: was FORGELINE_SECRET_KEY changed?", e);
+        }
+    }
+
+    private static byte[] masterKey(ForgelineProperties settings) {
+        if (settings.secretKey() != null && !settings.secretKey().isBlank()) {
+            return decodeKey(settings.secretKey().strip(), "FORGELINE_SECRET_KEY");
+        }
+        Path file = settings.home().resolve(KEY_FILE);
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(settings.home());
+                byte[] fresh = new byte[32];
+                new SecureRandom().nextBytes(fresh);
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(file, Base64.getEncoder().encodeToString(fresh));
+                } catch (FileAlreadyExistsException anotherProcessWasFirst) {
+                    // Read the one it wrote below.
+                } catch (UnsupportedOperationException noPosix) {
+                    Files.writeString(file, Base64.getEncoder().encodeToString(fresh));
+                }
+            }
+            return decodeKey(Files.readString(file).strip(), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the key file " + file, e);
+        }
+    }
+
+    private static byte[] decodeKey(String base64, String source) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + " is not base64");
+        }
+        if (key.length != 32) {
+            throw new IllegalArgumentException(source + " must hold 32 bytes (base64 of 32 random bytes), not " + key.length);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,378 @@
+package dev.forgeline.ingest.internal;
+
+import static dev.forgeline.schema.Tables.DEPLOYMENT;
+import static dev.forgeline.schema.Tables.DEPLOYMENT_STATUS;
+import static dev.forgeline.schema.Tables.GIT_COMMIT;
+import static dev.forgeline.schema.Tables.ISSUE;
+import static dev.forgeline.schema.Tables.PIPELINE;
+import static dev.forgeline.schema.Tables.PULL_REQUEST;
+import static dev.forgeline.schema.Tables.PULL_REQUEST_EVENT;
+import static dev.forgeline.schema.Tables.PUSH;
+import static dev.forgeline.schema.Tables.REPOSITORY;
+import static dev.forgeline.schema.Tables.REVIEW;
+import static dev.forgeline.schema.Tables.WEBHOOK_EVENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.forgeline.test.Eventually;
+import dev.forgeline.test.Fixtures;
+import dev.forgeline.test.ForgelineTest;
+import dev.forgeline.test.TestHttp;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+@ForgelineTest
+@TestPropertySource(properties = "forgeline.admin-token=" + WebhookIngestTest.ADMIN_TOKEN)
+class WebhookIngestTest {
+
+    static final String ADMIN_TOKEN = "webhook-ingest-admin-0123456789";
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    /** Each test gets repositories of its own: forge ids no fixture uses. */
+    private static final AtomicLong REPOSITORY_IDS = new AtomicLong(900_000_000L + (System.nanoTime() % 1_000_000) * 100);
+
+    @Autowired DSLContext db;
+    @Autowired JsonMapper json;
+    @LocalServerPort int port;
+
+    TestHttp admin;
+    long github;
+    long gitlab;
+    long gitea;
+    String secret;
+
+    @BeforeEach
+    void connect() {
+        admin = new TestHttp(port, ADMIN_TOKEN);
+        secret = "secret-" + UUID.randomUUID();
+        github = connection("github");
+        gitlab = connection("gitlab");
+        gitea = connection("gitea");
+    }
+
+    private long connection(String provider) {
+        var answer = admin.post("/api/v1/connections",
+                "{\"provider\":\"" + provider + "\",\"name\":\"test\",\"secret\":\"" + secret + "\"}");
+        assertThat(answer.statusCode()).isEqualTo(201);
+        JsonNode created = json.readTree(answer.body());
+        assertThat(created.get("webhookUrl").asString()).isEqualTo("/api/v1/webhooks/" + provider + "/" + created.get("id").asLong());
+        return created.get("id").asLong();
+    }
+
+    // Sending ----------------------------------------------------------------------------------------------
+
+    private HttpRequest.Builder request(String provider, long connection) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/webhooks/" + provider + "/" + connection))
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    HttpResponse<String> github(String event, byte[] body, String delivery) {
+        return TestHttp.send(request("github", github).header("Content-Type", "application/json")
+                .header("X-GitHub-Event", event).header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", "sha256=" + Provider.hmacSha256(secret, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    HttpResponse<String> gitlab(String event, byte[] body) {
+        return TestHttp.send(request("gitlab", gitlab).header("Content-Type", "application/json")
+                .header("X-Gitlab-Event", event).header("X-Gitlab-Token", secret)
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    HttpResponse<String> gitea(String event, byte[] body) {
+        return TestHttp.send(request("gitea", gitea).header("Content-Type", "application/json")
+                .header("X-Gitea-Event", event).header("X-Gitea-Delivery", UUID.randomUUID().toString())
+                .header("X-Gitea-Signature", Provider.hmacSha256(secret, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** Sends and waits until the event is processed; returns its id. */
+    long processed(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        long id = json.readTree(answer.body()).get("eventId").asLong();
+        Eventually.await("event " + id + " processed", DEADLINE, () -> {
+            String status = db.select(WEBHOOK_EVENT.STATUS).from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).fetchSingle(WEBHOOK_EVENT.STATUS);
+            if (status.equals("failed")) {
+                throw new AssertionError("event " + id + " failed: " + db.select(WEBHOOK_EVENT.ERROR).from(WEBHOOK_EVENT)
+                        .where(WEBHOOK_EVENT.ID.eq(id)).fetchSingle(WEBHOOK_EVENT.ERROR));
+            }
+            return status.equals("processed");
+        });
+        return id;
+    }
+
+    /** A fixture with its repository (or GitLab project) moved to a fresh forge id, so tests do not share rows. */
+    ObjectNode fixture(String relative, long repositoryId) {
+        ObjectNode payload = (ObjectNode) json.readTree(Fixtures.read(relative));
+        if (payload.has("repository") && payload.get("repository").has("id")) {
+            ((ObjectNode) payload.get("repository")).put("id", repositoryId);
+        }
+        if (payload.has("project") && payload.get("project").has("id")) {
+            ((ObjectNode) payload.get("project")).put("id", repositoryId);
+        }
+        return payload;
+    }
+
+    byte[] bytes(JsonNode node) {
+        return json.writeValueAsBytes(node);
+    }
+
+    long repository(String provider, long forgeId) {
+        return db.select(REPOSITORY.ID).from(REPOSITORY)
+                .where(REPOSITORY.PROVIDER.eq(provider)).and(REPOSITORY.FORGE_ID.eq(Long.toString(forgeId))).fetchSingle(REPOSITORY.ID);
+    }
+
+    /** A GitHub pull request payload merged: the recorded examples have none, so build one from "closed". */
+    ObjectNode merged(long repositoryId) {
+        ObjectNode payload = fixture("github/pull_request/closed.payload.json", repositoryId);
+        ObjectNode pr = (ObjectNode) payload.get("pull_request");
+        pr.put("merged", true);
+        pr.put("merged_at", pr.get("closed_at").asString());
+        pr.put("merge_commit_sha", "0123456789abcdef0123456789abcdef01234567");
+        return payload;
+    }
+
+    // Behaviour --------------------------------------------------------------------------------------------
+
+    @Test
+    void pushStoresItsCommitsAndThePush() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        ObjectNode payload = fixture("github/push/with-new-branch.payload.json", forgeId);
+        ArrayNodeBuilder.commit(payload, json, "8c9d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d", "Add the readme", "2019-05-15T15:20:41Z");
+        processed(github("push", bytes(payload), UUID.randomUUID().toString()));
+
+        long repo = repository("github", forgeId);
+        var commit = db.selectFrom(GIT_COMMIT).where(GIT_COMMIT.REPOSITORY_ID.eq(repo)).fetchSingle();
+        assertThat(commit.getSha()).isEqualTo("8c9d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d");
+        assertThat(commit.getMessage()).isEqualTo("Add the readme");
+        assertThat(commit.getAuthoredAt().toInstant()).hasToString("2019-05-15T15:20:41Z");
+        var push = db.selectFrom(PUSH).where(PUSH.REPOSITORY_ID.eq(repo)).fetchSingle();
+        assertThat(push.getRef()).isEqualTo(payload.get("ref").asString());
+        assertThat(push.getCommitCount()).isEqualTo(1);
+    }
+
+    @Test
+    void mergedPullRequestHasEveryTransitionWithItsTime() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        processed(github("pull_request", bytes(fixture("github/pull_request/opened.payload.json", forgeId)), UUID.randomUUID().toString()));
+        processed(github("pull_request", bytes(merged(forgeId)), UUID.randomUUID().toString()));
+
+        var pr = db.selectFrom(PULL_REQUEST).where(PULL_REQUEST.REPOSITORY_ID.eq(repository("github", forgeId))).fetchSingle();
+        assertThat(pr.getState()).isEqualTo("merged");
+        assertThat(pr.getNumber()).isEqualTo(2L);
+        assertThat(pr.getAuthor()).isEqualTo("Codertocat");
+        assertThat(pr.getMergedAt()).isNotNull();
+        assertThat(transitions(pr.getId())).containsExactly("opened@2019-05-15T15:20:33Z", "closed@2019-05-15T15:21:18Z",
+                "merged@2019-05-15T15:21:18Z");
+    }
+
+    @Test
+    void closedBeforeOpenedConvergesToTheSameRows() {
+        long inOrder = REPOSITORY_IDS.incrementAndGet();
+        long reversed = REPOSITORY_IDS.incrementAndGet();
+        processed(github("pull_request", bytes(fixture("github/pull_request/opened.payload.json", inOrder)), UUID.randomUUID().toString()));
+        processed(github("pull_request", bytes(merged(inOrder)), UUID.randomUUID().toString()));
+        processed(github("pull_request", bytes(merged(reversed)), UUID.randomUUID().toString()));
+        processed(github("pull_request", bytes(fixture("github/pull_request/opened.payload.json", reversed)), UUID.randomUUID().toString()));
+
+        var a = db.selectFrom(PULL_REQUEST).where(PULL_REQUEST.REPOSITORY_ID.eq(repository("github", inOrder))).fetchSingle();
+        var b = db.selectFrom(PULL_REQUEST).where(PULL_REQUEST.REPOSITORY_ID.eq(repository("github", reversed))).fetchSingle();
+        List<Object> left = Arrays.asList(a.intoArray()).subList(2, a.size());
+        List<Object> right = Arrays.asList(b.intoArray()).subList(2, b.size());
+        assertThat(right).isEqualTo(left);
+        assertThat(transitions(b.getId())).isEqualTo(transitions(a.getId()));
+    }
+
+    @Test
+    void duplicateDeliveryChangesNothing() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        byte[] body = bytes(fixture("github/pull_request/opened.payload.json", forgeId));
+        String delivery = UUID.randomUUID().toString();
+        long first = processed(github("pull_request", body, delivery));
+        int events = db.fetchCount(WEBHOOK_EVENT);
+        int transitions = db.fetchCount(PULL_REQUEST_EVENT);
+
+        var again = github("pull_request", body, delivery);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(again.body()).get("eventId").asLong()).isEqualTo(first);
+        assertThat(db.fetchCount(WEBHOOK_EVENT)).isEqualTo(events);
+        assertThat(db.fetchCount(PULL_REQUEST_EVENT)).isEqualTo(transitions);
+    }
+
+    @Test
+    void reviewIsStoredWithItsReviewer() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        processed(github("pull_request_review", bytes(fixture("github/pull_request_review/submitted.payload.json", forgeId)),
+                UUID.randomUUID().toString()));
+        var review = db.select(REVIEW.REVIEWER, REVIEW.STATE).from(REVIEW).join(PULL_REQUEST).on(PULL_REQUEST.ID.eq(REVIEW.PULL_REQUEST_ID))
+                .where(PULL_REQUEST.REPOSITORY_ID.eq(repository("github", forgeId))).fetchSingle();
+        assertThat(review.value1()).isEqualTo("Codertocat");
+        assertThat(review.value2()).isEqualTo("commented");
+    }
+
+    @Test
+    void gitlabAndGiteaPullRequestsHaveTheSameShapeAsGithubs() {
+        long lab = REPOSITORY_IDS.incrementAndGet();
+        long tea = REPOSITORY_IDS.incrementAndGet();
+        processed(gitlab("Merge Request Hook", bytes(fixture("gitlab/merge_request.json", lab))));
+        ObjectNode giteaPayload = fixture("github/pull_request/opened.payload.json", tea);
+        processed(gitea("pull_request", bytes(giteaPayload)));
+
+        var mr = db.selectFrom(PULL_REQUEST).where(PULL_REQUEST.REPOSITORY_ID.eq(repository("gitlab", lab))).fetchSingle();
+        assertThat(mr.getState()).isEqualTo("open");
+        assertThat(mr.getNumber()).isEqualTo(1L);
+        assertThat(mr.getCreatedAt().toInstant()).hasToString("2013-12-03T17:23:34Z");
+        assertThat(mr.getHeadRef()).isEqualTo("ms-viewport");
+        assertThat(transitions(mr.getId())).containsExactly("opened@2013-12-03T17:23:34Z");
+
+        var pr = db.selectFrom(PULL_REQUEST).where(PULL_REQUEST.REPOSITORY_ID.eq(repository("gitea", tea))).fetchSingle();
+        assertThat(pr.getState()).isEqualTo("open");
+        assertThat(transitions(pr.getId())).containsExactly("opened@2019-05-15T15:20:33Z");
+    }
+
+    @Test
+    void pipelinesDeploymentsAndIssuesAreStored() {
+        long lab = REPOSITORY_IDS.incrementAndGet();
+        long hub = REPOSITORY_IDS.incrementAndGet();
+        processed(gitlab("Pipeline Hook", bytes(fixture("gitlab/pipeline.json", lab))));
+        processed(gitlab("Deployment Hook", bytes(fixture("gitlab/deployment.json", lab))));
+        processed(github("deployment_status", bytes(fixture("github/deployment_status/payload.json", hub)), UUID.randomUUID().toString()));
+        processed(github("issues", bytes(fixture("github/issues/labeled.payload.json", hub)), UUID.randomUUID().toString()));
+
+        var pipeline = db.selectFrom(PIPELINE).where(PIPELINE.REPOSITORY_ID.eq(repository("gitlab", lab))).fetchSingle();
+        assertThat(pipeline.getStatus()).isEqualTo("success");
+        assertThat(pipeline.getFinishedAt().toInstant()).hasToString("2016-08-12T15:26:29Z");
+
+        var labDeployment = db.selectFrom(DEPLOYMENT).where(DEPLOYMENT.REPOSITORY_ID.eq(repository("gitlab", lab))).fetchSingle();
+        assertThat(labDeployment.getEnvironment()).isEqualTo("staging");
+        assertThat(db.select(DEPLOYMENT_STATUS.STATE).from(DEPLOYMENT_STATUS).where(DEPLOYMENT_STATUS.DEPLOYMENT_ID.eq(labDeployment.getId()))
+                .fetch(DEPLOYMENT_STATUS.STATE)).containsExactly("success");
+
+        var hubDeployment = db.selectFrom(DEPLOYMENT).where(DEPLOYMENT.REPOSITORY_ID.eq(repository("github", hub))).fetchSingle();
+        assertThat(db.fetchCount(DEPLOYMENT_STATUS, DEPLOYMENT_STATUS.DEPLOYMENT_ID.eq(hubDeployment.getId()))).isEqualTo(1);
+
+        var issue = db.selectFrom(ISSUE).where(ISSUE.REPOSITORY_ID.eq(repository("github", hub))).fetchSingle();
+        assertThat(issue.getLabels()).isEqualTo("bug");
+        assertThat(issue.getState()).isEqualTo("open");
+    }
+
+    @Test
+    void readApiShowsThePullRequestWithItsTimeline() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        processed(github("pull_request", bytes(merged(forgeId)), UUID.randomUUID().toString()));
+        long repo = repository("github", forgeId);
+        JsonNode prs = json.readTree(admin.get("/api/v1/repositories/" + repo + "/pull-requests").body());
+        assertThat(prs.get(0).get("state").asString()).isEqualTo("merged");
+        assertThat(prs.get(0).get("transitions").findValuesAsString("kind")).containsExactly("opened", "closed", "merged");
+        assertThat(admin.get("/api/v1/repositories/987654321/pull-requests").statusCode()).isEqualTo(404);
+        JsonNode events = json.readTree(admin.get("/api/v1/events?connection=" + github + "&status=processed").body());
+        assertThat(events.get("items").size()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownEventIsAcceptedAndIgnored() {
+        var answer = github("star", "{\"action\":\"created\"}".getBytes(StandardCharsets.UTF_8), UUID.randomUUID().toString());
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(answer.body()).get("status").asString()).isEqualTo("ignored");
+        var ping = github("ping", Fixtures.read("github/ping/payload.json"), UUID.randomUUID().toString());
+        assertThat(json.readTree(ping.body()).get("status").asString()).isEqualTo("ignored");
+    }
+
+    @Test
+    void badDeliveriesAreRefusedAndStoreNothing() {
+        byte[] body = Fixtures.read("github/push/payload.json");
+        int before = db.fetchCount(WEBHOOK_EVENT);
+        String delivery = UUID.randomUUID().toString();
+
+        var wrongSignature = TestHttp.send(request("github", github).header("Content-Type", "application/json")
+                .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", "sha256=" + Provider.hmacSha256("not-the-secret", body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertThat(wrongSignature.statusCode()).isEqualTo(401);
+        assertThat(wrongSignature.body()).contains("does not match");
+
+        var noSignature = TestHttp.send(request("github", github).header("Content-Type", "application/json")
+                .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", delivery)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertThat(noSignature.statusCode()).isEqualTo(401);
+
+        var wrongToken = TestHttp.send(request("gitlab", gitlab).header("Content-Type", "application/json")
+                .header("X-Gitlab-Event", "Push Hook").header("X-Gitlab-Token", "guess")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.read("gitlab/push.json"))).build());
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+
+        byte[] truncated = Arrays.copyOf(body, body.length / 2);
+        assertThat(github("push", truncated, delivery).statusCode()).isEqualTo(400);
+        assertThat(github("push", new byte[0], delivery).statusCode()).isEqualTo(400);
+        assertThat(github("push", "[1,2]".getBytes(StandardCharsets.UTF_8), delivery).statusCode()).isEqualTo(400);
+        byte[] latin1 = "{\"action\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(github("push", latin1, delivery).statusCode()).isEqualTo(400);
+
+        var form = TestHttp.send(request("github", github).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", "sha256=" + Provider.hmacSha256(secret, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertThat(form.statusCode()).isEqualTo(415);
+
+        byte[] huge = new byte[26 * 1024 * 1024];
+        Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        huge[huge.length - 1] = '}';
+        assertThat(github("push", huge, delivery).statusCode()).isEqualTo(413);
+
+        assertThat(TestHttp.send(request("github", 987654321L).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()).statusCode()).isEqualTo(404);
+        assertThat(TestHttp.send(request("gitlab", github).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()).statusCode()).as("provider mismatch").isEqualTo(404);
+
+        assertThat(db.fetchCount(WEBHOOK_EVENT)).isEqualTo(before);
+    }
+
+    @Test
+    void connectionsAreAdminOnlyAndNeverShowTheirSecret() {
+        var listed = admin.get("/api/v1/connections");
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"provider\":\"github\"").doesNotContain(secret);
+        assertThat(new TestHttp(port, null).get("/api/v1/connections").statusCode()).isEqualTo(401);
+        assertThat(admin.post("/api/v1/connections", "{\"provider\":\"svn\",\"name\":\"x\"}").statusCode()).isEqualTo(400);
+        assertThat(db.fetchExists(dev.forgeline.schema.Tables.CONNECTION,
+                dev.forgeline.schema.Tables.CONNECTION.SECRET_ENCRYPTED.contains(secret))).as("encrypted at rest").isFalse();
+    }
+
+    @Test
+    void replayProcessesAStoredEventAgain() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        long id = processed(github("pull_request", bytes(fixture("github/pull_request/opened.payload.json", forgeId)),
+                UUID.randomUUID().toString()));
+        var replay = admin.post("/api/v1/events/" + id + "/replay", null);
+        assertThat(replay.statusCode()).isEqualTo(202);
+        Eventually.await("replayed", DEADLINE, () -> "processed".equals(db.select(WEBHOOK_EVENT.STATUS).from(WEBHOOK_EVENT)
+                .where(WEBHOOK_EVENT.ID.eq(id)).fetchSingle(WEBHOOK_EVENT.STATUS)));
+        assertThat(db.fetchCount(PULL_REQUEST, PULL_REQUEST.REPOSITORY_ID.eq(repository("github", forgeId)))).isEqualTo(1);
+        assertThat(admin.post("/api/v1/events/987654321/replay", null).statusCode()).isEqualTo(404);
+    }
+
+    private List<String> transitions(long pullRequestId) {
+        return db.select(PULL_REQUEST_EVENT.KIND, PULL_REQUEST_EVENT.AT).from(PULL_REQUEST_EVENT)
+                .where(PULL_REQUEST_EVENT.PULL_REQUEST_ID.eq(pullRequestId))
+                .orderBy(PULL_REQUEST_EVENT.AT, PULL_REQUEST_EVENT.KIND)
+                .fetch(r -> r.value1() + "@" + r.value2().toInstant());
+    }
+}
