@@ -18,7 +18,7 @@ if [ "$database" = postgres ]; then
   psql -h localhost -U postgres -d test -qc "drop database if exists bench_accept with (force)" -c "create database bench_accept" >/dev/null
   env_db=(FORGELINE_DB_URL=jdbc:postgresql://localhost:5432/bench_accept FORGELINE_DB_USER=postgres)
 fi
-env "${env_db[@]}" FORGELINE_HOME="$home" FORGELINE_PORT=$port FORGELINE_ADMIN_TOKEN="$token" \
+env "${env_db[@]}" FORGELINE_DB_POOLSIZE="${FORGELINE_DB_POOLSIZE:-20}" FORGELINE_HOME="$home" FORGELINE_PORT=$port FORGELINE_ADMIN_TOKEN="$token" \
   "$root/forgeline" serve --roles "${ROLES:-web}" >"$home/server.log" 2>&1 &
 trap 'pkill -f "forgeline-exec.jar serve" || true; rm -rf "$home"' EXIT
 until curl -sf "http://localhost:$port/actuator/health/readiness" >/dev/null; do sleep 0.2; done
@@ -27,6 +27,9 @@ connection=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: applic
   -d "{\"provider\":\"github\",\"name\":\"bench\",\"secret\":\"$secret\"}" "http://localhost:$port/api/v1/connections")
 id=$(echo "$connection" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 signature="sha256=$(openssl dgst -sha256 -hmac "$secret" -r "$payload" | cut -d' ' -f1)"
+# Warm-up: let the JIT compile the request path before measuring (results discarded).
+PAYLOAD="$payload" SIGNATURE="$signature" WEBHOOK_PATH="/api/v1/webhooks/github/$id" RUN="w$(date +%s)" \
+  wrk -t2 -c64 -d"${WARMUP:-15}s" -s "$root/bench/webhook-accept.lua" "http://localhost:$port" >/dev/null
 echo "accept bench on $database, roles ${ROLES:-web}, $(wc -c <"$payload") byte payload, 64 connections, ${seconds}s"
 PAYLOAD="$payload" SIGNATURE="$signature" WEBHOOK_PATH="/api/v1/webhooks/github/$id" RUN="r$(date +%s)" \
   wrk -t2 -c64 -d"${seconds}s" --latency -s "$root/bench/webhook-accept.lua" "http://localhost:$port" | tail -1

@@ -12,6 +12,15 @@ public interface Jobs {
     String enqueue(String jobName, String payload);
 
     /**
+     * Queues the job under a key that is new: one insert, no look-up first. For keys made from a row created in
+     * the same transaction; a key already queued fails the transaction.
+     */
+    void enqueueNew(String jobName, String key, String payload);
+
+    /** {@link #enqueueNew} for many jobs in one batch: key → payload. */
+    void enqueueAllNew(String jobName, java.util.Map<String, String> payloadsByKey);
+
+    /**
      * Queues the job under a key unless a job with that key is already queued or running.
      * @return true when it was queued
      */

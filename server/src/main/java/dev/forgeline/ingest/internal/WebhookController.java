@@ -2,9 +2,6 @@ package dev.forgeline.ingest.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,11 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,7 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.forgeline.ingest.internal.Connections.Verifier;
 import dev.forgeline.ingest.internal.StoredEvents.NewEvent;
 import dev.forgeline.ingest.internal.StoredEvents.Status;
-import dev.forgeline.jobs.Jobs;
 import dev.forgeline.platform.ForgelineProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -49,18 +43,13 @@ class WebhookController {
     private static final Set<String> SECRET_HEADERS = Set.of("authorization", "cookie", "x-gitlab-token");
 
     private final Connections connections;
-    private final StoredEvents events;
-    private final Jobs jobs;
-    private final TransactionTemplate transaction;
+    private final EventWriter writer;
     private final JsonMapper json;
     private final long maxBody;
 
-    WebhookController(Connections connections, StoredEvents events, Jobs jobs, TransactionTemplate transaction,
-                      JsonMapper json, ForgelineProperties settings) {
+    WebhookController(Connections connections, EventWriter writer, JsonMapper json, ForgelineProperties settings) {
         this.connections = connections;
-        this.events = events;
-        this.jobs = jobs;
-        this.transaction = transaction;
+        this.writer = writer;
         this.json = json;
         this.maxBody = settings.ingest().maxBody().toBytes();
     }
@@ -94,13 +83,10 @@ class WebhookController {
         if (refusal != null) {
             return problem(HttpStatus.UNAUTHORIZED, refusal);
         }
-        String text = utf8(body);
-        if (text == null) {
-            return problem(HttpStatus.BAD_REQUEST, "body is not valid UTF-8");
-        }
         String action;
         try {
-            action = checkedAction(text);
+            // Jackson reads the bytes as UTF-8 and refuses malformed sequences: one pass checks both.
+            action = checkedAction(body);
         } catch (StreamReadException e) {
             return problem(HttpStatus.BAD_REQUEST, "body is not a JSON object: " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
@@ -112,31 +98,26 @@ class WebhookController {
         }
         String deliveryId = forge.deliveryId(request).orElseGet(() -> "sha256:" + sha256(body));
         Status status = Normaliser.handles(forge, eventType) ? Status.RECEIVED : Status.IGNORED;
-        var event = new NewEvent(connection.id(), forge, eventType, action, deliveryId, headers(request), text, status);
+        var event = new NewEvent(connection.id(), forge, eventType, action, deliveryId, headers(request),
+                new String(body, StandardCharsets.UTF_8), status);
 
-        var known = events.idOfDelivery(connection.id(), deliveryId);
-        if (known.isPresent()) {
-            return ResponseEntity.ok(new Accepted(known.get(), "duplicate", true));
-        }
-        long id;
+        EventWriter.Stored stored;
         try {
-            id = transaction.execute(tx -> {
-                long stored = events.insert(event);
-                if (status == Status.RECEIVED) {
-                    jobs.enqueueOnce(EventProcessor.JOB, EventProcessor.key(stored), Long.toString(stored));
-                }
-                return stored;
-            });
-        } catch (DuplicateKeyException sameDeliveryAtTheSameTime) {
-            long first = events.idOfDelivery(connection.id(), deliveryId).orElseThrow();
-            return ResponseEntity.ok(new Accepted(first, "duplicate", true));
+            stored = writer.store(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting down: retry");
         }
+        if (stored.duplicate()) {
+            return ResponseEntity.ok(new Accepted(stored.eventId(), "duplicate", true));
+        }
+        long id = stored.eventId();
         return ResponseEntity.accepted().body(new Accepted(id, status.id(), false));
     }
 
     /** Checks the body is one JSON object and finds its action (top level, or GitLab's object_attributes.action). */
-    private String checkedAction(String text) {
-        try (JsonParser parser = json.createParser(text)) {
+    private String checkedAction(byte[] body) {
+        try (JsonParser parser = json.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("expected an object");
             }
@@ -193,16 +174,6 @@ class WebhookController {
     private static byte[] readAtMost(InputStream in, long max) throws IOException {
         byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
         return body.length > max ? null : body;
-    }
-
-    private static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static java.util.Optional<Long> parseId(String id) {

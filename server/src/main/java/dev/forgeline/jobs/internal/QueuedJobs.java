@@ -43,6 +43,24 @@ final class QueuedJobs implements Jobs {
     }
 
     @Override
+    public void enqueueNew(String jobName, String key, String payload) {
+        client.get().schedule(instance(jobName, key, payload), Instant.now());
+        wakeWorker();
+    }
+
+    @Override
+    public void enqueueAllNew(String jobName, Map<String, String> payloadsByKey) {
+        if (payloadsByKey.isEmpty()) {
+            return;
+        }
+        List<TaskInstance<?>> batch = payloadsByKey.entrySet().stream()
+                .<TaskInstance<?>>map(e -> instance(jobName, e.getKey(), e.getValue()))
+                .toList();
+        client.get().scheduleBatch(batch, Instant.now());
+        wakeWorker();
+    }
+
+    @Override
     public boolean enqueueOnce(String jobName, String key, String payload) {
         boolean queued = client.get().scheduleIfNotExists(instance(jobName, key, payload), Instant.now());
         if (queued) {
