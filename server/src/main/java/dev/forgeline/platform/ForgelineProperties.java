@@ -58,8 +58,9 @@ public record ForgelineProperties(
                 return url;
             }
             Path file = home.toAbsolutePath().normalize().resolve("db").resolve("forgeline");
-            // Lower-case identifiers and NULLS LAST make H2 read the same SQL the way PostgreSQL does.
-            return "jdbc:h2:file:" + file + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+            // Lower-case identifiers and NULLS LAST make H2 read the same SQL the way PostgreSQL does;
+            // WRITE_DELAY=0 writes each commit before it returns, so an acknowledged webhook survives a killed process.
+            return "jdbc:h2:file:" + file + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         }
 
         public boolean isPostgres(Path home) {

@@ -25,6 +25,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(Map<String, String> environment, String... arguments) throws IOException {
+        return start(Files.createTempDirectory("forgeline-home"), environment, arguments);
+    }
+
+    /** @param home its data folder: give the same one to a restarted server, as a real restart would */
+    public static ServerProcess start(Path home, Map<String, String> environment, String... arguments) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), ForgelineCommand.class.getName(), "serve",
@@ -37,7 +42,7 @@ public final class ServerProcess implements AutoCloseable {
             builder.environment().put(key.replace('.', '_').toUpperCase(), setting.substring(key.length() + 1));
         }
         // Its own data folder: an embedded database file is locked by the process that opened it.
-        builder.environment().put("FORGELINE_HOME", Files.createTempDirectory("forgeline-home").toString());
+        builder.environment().put("FORGELINE_HOME", home.toString());
         builder.environment().putAll(environment);
         return new ServerProcess(builder.start(), log, port);
     }

@@ -39,7 +39,7 @@ class ActivityController {
         this.db = db;
     }
 
-    record RepositoryView(long id, String provider, String fullName, String defaultBranch, String webUrl, OffsetDateTime firstSeenAt) {
+    record RepositoryView(long id, String provider, String forgeId, String fullName, String defaultBranch, String webUrl, OffsetDateTime firstSeenAt) {
     }
 
     record Transition(String kind, OffsetDateTime at, String actor) {
@@ -74,7 +74,7 @@ class ActivityController {
     @Operation(summary = "Repositories seen in webhook deliveries")
     List<RepositoryView> repositories() {
         return db.selectFrom(REPOSITORY).orderBy(REPOSITORY.FULL_NAME)
-                .fetch(r -> new RepositoryView(r.getId(), r.getProvider(), r.getFullName(), r.getDefaultBranch(), r.getWebUrl(),
+                .fetch(r -> new RepositoryView(r.getId(), r.getProvider(), r.getForgeId(), r.getFullName(), r.getDefaultBranch(), r.getWebUrl(),
                         r.getFirstSeenAt()));
     }
 
