@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.Fixtures;
 import dev.forgeline.test.ServerProcess;
+import dev.forgeline.test.Signing;
 import dev.forgeline.test.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,7 +72,7 @@ class CrashDuringBurstTest {
                                     .timeout(Duration.ofSeconds(10))
                                     .header("Content-Type", "application/json").header("X-GitHub-Event", "pull_request")
                                     .header("X-GitHub-Delivery", "crash-" + pr)
-                                    .header("X-Hub-Signature-256", "sha256=" + hmac(body))
+                                    .header("X-Hub-Signature-256", "sha256=" + Signing.hmacSha256(SECRET, body))
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
                             if (answer.statusCode() == 202) {
                                 acknowledged.add(pr);
@@ -117,16 +117,6 @@ class CrashDuringBurstTest {
             assertThat(stored).as("every 202 is in the model").containsAll(acknowledged);
             JsonNode failed = json.readTree(admin.get("/api/v1/events?connection=" + connection + "&status=failed").body());
             assertThat(failed.get("items").isEmpty()).isTrue();
-        }
-    }
-
-    private static String hmac(byte[] body) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
