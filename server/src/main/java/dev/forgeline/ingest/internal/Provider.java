@@ -44,6 +44,10 @@ enum Provider {
 
         @Override
         String refusal(HttpServletRequest request, String secret, byte[] body) {
+            String signature = request.getHeader("webhook-signature");
+            if (signature != null) {
+                return standardWebhookRefusal(request, signature, secret, body);
+            }
             String token = request.getHeader("X-Gitlab-Token");
             if (token == null) {
                 return "missing X-Gitlab-Token header";
@@ -98,6 +102,48 @@ enum Provider {
     private static Optional<String> header(HttpServletRequest request, String name) {
         String value = request.getHeader(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    /** Newer GitLab signing tokens sign like Standard Webhooks; a signature older than this is a replay. */
+    static final long MAX_SIGNATURE_AGE_SECONDS = 300;
+
+    /**
+     * Standard Webhooks (GitLab's signing token): webhook-signature holds space-separated "v1,<base64>" entries,
+     * each an HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}"; a "whsec_" key is base64 after the prefix.
+     */
+    static String standardWebhookRefusal(HttpServletRequest request, String signatures, String secret, byte[] body) {
+        String id = request.getHeader("webhook-id");
+        String timestamp = request.getHeader("webhook-timestamp");
+        if (id == null || timestamp == null) {
+            return "webhook-signature needs webhook-id and webhook-timestamp headers";
+        }
+        long sentAt;
+        try {
+            sentAt = Long.parseLong(timestamp.strip());
+        } catch (NumberFormatException e) {
+            return "webhook-timestamp must be seconds since 1970";
+        }
+        if (Math.abs(java.time.Instant.now().getEpochSecond() - sentAt) > MAX_SIGNATURE_AGE_SECONDS) {
+            return "webhook-timestamp is more than 5 minutes away: a replayed or delayed delivery";
+        }
+        byte[] key = secret.startsWith("whsec_")
+                ? java.util.Base64.getDecoder().decode(secret.substring(6)) : secret.getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = (id + "." + sentAt + ".").getBytes(StandardCharsets.UTF_8);
+        String expected;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(prefix);
+            expected = java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+        for (String entry : signatures.strip().split(" +")) {
+            if (entry.startsWith("v1,") && sameBytes(entry.substring(3), expected)) {
+                return null;
+            }
+        }
+        return "webhook-signature does not match the body";
     }
 
     /** Constant time: how much of a guess is right must not show in how long the answer takes. */

@@ -346,6 +346,29 @@ class WebhookIngestTest {
     }
 
     @Test
+    void gitlabSigningTokenIsVerifiedWithItsTimestamp() throws Exception {
+        byte[] body = Fixtures.read("gitlab/push.json");
+        long now = java.time.Instant.now().getEpochSecond();
+        assertThat(signedGitlab(body, "msg_1", now, body).statusCode()).isEqualTo(202);
+        byte[] tampered = Arrays.copyOf(body, body.length);
+        tampered[tampered.length - 2] = ' ';
+        assertThat(signedGitlab(tampered, "msg_2", now, body).statusCode()).as("body changed after signing").isEqualTo(401);
+        assertThat(signedGitlab(body, "msg_3", now - 3600, body).statusCode()).as("an hour-old signature").isEqualTo(401);
+    }
+
+    /** Sends body with GitLab's webhook-signature computed over signedBody, and no X-Gitlab-Token. */
+    private HttpResponse<String> signedGitlab(byte[] body, String id, long timestamp, byte[] signedBody) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(signedBody));
+        return TestHttp.send(request("gitlab", gitlab).header("Content-Type", "application/json")
+                .header("X-Gitlab-Event", "Push Hook").header("Idempotency-Key", id).header("webhook-id", id)
+                .header("webhook-timestamp", Long.toString(timestamp)).header("webhook-signature", "v1,bm90LXRoaXMtb25l " + signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    @Test
     void connectionsAreAdminOnlyAndNeverShowTheirSecret() {
         var listed = admin.get("/api/v1/connections");
         assertThat(listed.statusCode()).isEqualTo(200);
