@@ -72,6 +72,9 @@ final class StartupCheck {
     }
 
     private static String databaseProblem(ForgelineProperties settings) {
+        if (!settings.db().isPostgres(settings.home()) && (settings.db().url() == null || settings.db().url().isBlank())) {
+            return homeProblem(settings.home());
+        }
         String url = settings.effectiveDbUrl();
         DriverManager.setLoginTimeout(5);
         try (Connection ignored = DriverManager.getConnection(url, settings.db().effectiveUser(settings.home()),
@@ -83,6 +86,21 @@ final class StartupCheck {
                     ? "FORGELINE_DB_URL" : "FORGELINE_HOME";
             return "cannot open the database at " + where + " (" + setting + "): " + firstLine(e.getMessage());
         }
+    }
+
+    /**
+     * The embedded database only needs a writable data folder. Opening it here would cost a whole open and
+     * close (H2 compacts on close) before the server opens it again.
+     */
+    private static String homeProblem(java.nio.file.Path home) {
+        java.nio.file.Path folder = home.toAbsolutePath().normalize().resolve("db");
+        try {
+            java.nio.file.Files.createDirectories(folder);
+        } catch (java.io.IOException e) {
+            return "cannot create the data folder " + folder + " (FORGELINE_HOME): " + e.getMessage();
+        }
+        return java.nio.file.Files.isWritable(folder) ? null
+                : "the data folder " + folder + " is not writable (FORGELINE_HOME)";
     }
 
     private static String firstLine(String message) {
