@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -149,9 +150,7 @@ class ActivityController {
     }
 
     private void requireRepository(long id, int limit, int offset) {
-        if (limit < 1 || limit > 500 || offset < 0) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1 to 500 and offset 0 or more");
-        }
+        Paging.check(limit, offset);
         if (!db.fetchExists(REPOSITORY, REPOSITORY.ID.eq(id))) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id);
         }

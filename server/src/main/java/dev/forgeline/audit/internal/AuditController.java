@@ -2,13 +2,12 @@ package dev.forgeline.audit.internal;
 
 import java.util.List;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 
 import dev.forgeline.audit.internal.AuditEvents.AuditEntry;
+import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -29,9 +28,7 @@ class AuditController {
     @Operation(summary = "Admin and security actions, newest first")
     AuditPage audit(@RequestParam(required = false) String action, @RequestParam(required = false) String actor,
                     @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
-        if (limit < 1 || limit > 500 || offset < 0) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1 to 500 and offset 0 or more");
-        }
+        Paging.check(limit, offset);
         return new AuditPage(events.list(action, actor, limit, offset), limit, offset);
     }
 }

@@ -18,6 +18,7 @@ import dev.forgeline.audit.Audit;
 import dev.forgeline.ingest.internal.StoredEvents.EventSummary;
 import dev.forgeline.ingest.internal.StoredEvents.Status;
 import dev.forgeline.jobs.Jobs;
+import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
@@ -54,9 +55,7 @@ class EventsController {
     EventsPage list(@RequestParam(required = false) Long connection, @RequestParam(required = false) String provider,
                     @RequestParam(required = false) String type, @RequestParam(required = false) String status,
                     @RequestParam(defaultValue = "50") int limit, @RequestParam(defaultValue = "0") int offset) {
-        if (limit < 1 || limit > 500 || offset < 0) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1 to 500 and offset 0 or more");
-        }
+        Paging.check(limit, offset);
         if (status != null && java.util.Arrays.stream(Status.values()).noneMatch(s -> s.id().equals(status))) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "status must be received, processed, ignored, failed or dead");
         }

@@ -1,16 +1,12 @@
 package dev.forgeline.ingest.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
+import dev.forgeline.platform.Hmac;
 import jakarta.servlet.http.HttpServletRequest;
 
 /** The forges we take webhooks from, and how each one names and signs a delivery. */
@@ -129,15 +125,7 @@ enum Provider {
         byte[] key = secret.startsWith("whsec_")
                 ? java.util.Base64.getDecoder().decode(secret.substring(6)) : secret.getBytes(StandardCharsets.UTF_8);
         byte[] prefix = (id + "." + sentAt + ".").getBytes(StandardCharsets.UTF_8);
-        String expected;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(prefix);
-            expected = java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        String expected = java.util.Base64.getEncoder().encodeToString(Hmac.sha256(key, prefix, body));
         for (String entry : signatures.strip().split(" +")) {
             if (entry.startsWith("v1,") && sameBytes(entry.substring(3), expected)) {
                 return null;
@@ -152,12 +140,6 @@ enum Provider {
     }
 
     static String hmacSha256(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Hmac.sha256Hex(secret, body);
     }
 }

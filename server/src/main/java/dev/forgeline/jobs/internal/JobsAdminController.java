@@ -30,6 +30,7 @@ import dev.forgeline.jobs.JobPriority;
 import dev.forgeline.jobs.internal.DeadLetters.DeadJob;
 import dev.forgeline.jobs.internal.JobsConfiguration.JobTasks;
 import dev.forgeline.jobs.internal.JobsConfiguration.RecurringSettings;
+import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -112,9 +113,7 @@ class JobsAdminController {
     DeadJobsPage deadJobs(@RequestParam(required = false) String job,
                           @RequestParam(defaultValue = "50") int limit,
                           @RequestParam(defaultValue = "0") int offset) {
-        if (limit < 1 || limit > 500 || offset < 0) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1 to 500 and offset 0 or more");
-        }
+        Paging.check(limit, offset);
         return new DeadJobsPage(deadLetters.list(job, limit, offset), deadLetters.count(job), limit, offset);
     }
 
