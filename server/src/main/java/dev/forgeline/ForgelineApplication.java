@@ -1,5 +1,6 @@
 package dev.forgeline;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.modulith.Modulithic;
@@ -13,4 +14,9 @@ import org.springframework.modulith.Modulithic;
 @ConfigurationPropertiesScan
 @Modulithic(systemName = "Forgeline", sharedModules = {"platform", "schema"})
 public class ForgelineApplication {
+
+    /** For the build's ahead-of-time processing, which starts the application through its own main. */
+    public static void main(String[] args) {
+        SpringApplication.run(ForgelineApplication.class, args);
+    }
 }

@@ -30,10 +30,21 @@ public final class ServerProcess implements AutoCloseable {
 
     /** @param home its data folder: give the same one to a restarted server, as a real restart would */
     public static ServerProcess start(Path home, Map<String, String> environment, String... arguments) throws IOException {
+        return start(List.of("-cp", System.getProperty("java.class.path"), ForgelineCommand.class.getName()), home, environment, arguments);
+    }
+
+    /** The built jar, started as ./forgeline starts it: with the bean definitions worked out at build time. */
+    public static ServerProcess startPackaged(Path jar, Map<String, String> environment, String... arguments) throws IOException {
+        return start(List.of("-Dspring.aot.enabled=true", "-jar", jar.toString()), Files.createTempDirectory("forgeline-home"),
+                environment, arguments);
+    }
+
+    private static ServerProcess start(List<String> launch, Path home, Map<String, String> environment, String... arguments)
+            throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), ForgelineCommand.class.getName(), "serve",
-                "--port", String.valueOf(port)));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(launch);
+        command.addAll(List.of("serve", "--port", String.valueOf(port)));
         command.addAll(List.of(arguments));
         Path log = Files.createTempFile("forgeline-server", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
