@@ -21,9 +21,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jooq.DSLContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.activity.Activity;
+import dev.forgeline.activity.ActivityRecorded;
 import dev.forgeline.activity.ForgeEvent;
 import dev.forgeline.activity.ForgeEvent.Comment;
 import dev.forgeline.activity.ForgeEvent.Deployment;
@@ -48,11 +50,13 @@ import dev.forgeline.schema.tables.records.PullRequestRecord;
 class ActivityStore implements Activity {
 
     private final DSLContext db;
+    private final ApplicationEventPublisher events;
     /** Repository ids never change once committed: looked up once per process. */
     private final Map<String, Long> repositoryIds = new ConcurrentHashMap<>();
 
-    ActivityStore(DSLContext db) {
+    ActivityStore(DSLContext db, ApplicationEventPublisher events) {
         this.db = db;
+        this.events = events;
     }
 
     @Override
@@ -76,6 +80,7 @@ class ActivityStore implements Activity {
             case Deployment deployment -> deployment(repositoryId, deployment);
             case Release release -> release(repositoryId, release);
         }
+        events.publishEvent(new ActivityRecorded(connectionId, repositoryId, event));
         return repositoryId;
     }
 
