@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,20 +25,28 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.CallerScope;
 import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The activity model, read: repositories and what happened in each, newest first. */
+/**
+ * The activity model, read: repositories and what happened in each, newest first. A caller sees the repositories of
+ * the connections their organisations own; any other repository answers 404.
+ */
 @RestController
+@Access(Access.Rule.SIGNED_IN)
 @RequestMapping("/api/v1/repositories")
 @Tag(name = "Repositories")
 class ActivityController {
 
     private final DSLContext db;
+    private final CallerScope scope;
 
-    ActivityController(DSLContext db) {
+    ActivityController(DSLContext db, CallerScope scope) {
         this.db = db;
+        this.scope = scope;
     }
 
     record RepositoryView(long id, String provider, String forgeId, String fullName, String defaultBranch, String webUrl, OffsetDateTime firstSeenAt) {
@@ -74,7 +83,10 @@ class ActivityController {
     @GetMapping
     @Operation(summary = "Repositories seen in webhook deliveries")
     List<RepositoryView> repositories() {
-        return db.selectFrom(REPOSITORY).orderBy(REPOSITORY.FULL_NAME)
+        CallerScope.Connections readable = scope.readable();
+        return db.selectFrom(REPOSITORY)
+                .where(readable.all() ? DSL.noCondition() : REPOSITORY.CONNECTION_ID.in(readable.ids()))
+                .orderBy(REPOSITORY.FULL_NAME)
                 .fetch(r -> new RepositoryView(r.getId(), r.getProvider(), r.getForgeId(), r.getFullName(), r.getDefaultBranch(), r.getWebUrl(),
                         r.getFirstSeenAt()));
     }
@@ -151,7 +163,9 @@ class ActivityController {
 
     private void requireRepository(long id, int limit, int offset) {
         Paging.check(limit, offset);
-        if (!db.fetchExists(REPOSITORY, REPOSITORY.ID.eq(id))) {
+        CallerScope.Connections readable = scope.readable();
+        if (!db.fetchExists(REPOSITORY, REPOSITORY.ID.eq(id)
+                .and(readable.all() ? DSL.noCondition() : REPOSITORY.CONNECTION_ID.in(readable.ids())))) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id);
         }
     }

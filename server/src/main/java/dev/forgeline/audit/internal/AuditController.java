@@ -7,11 +7,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.forgeline.audit.internal.AuditEvents.AuditEntry;
+import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
+@Access(Access.Rule.SITE_ADMIN)
 @Tag(name = "Admin: audit log")
 class AuditController {
 

@@ -3,7 +3,6 @@ package dev.forgeline.identity.internal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -50,11 +49,8 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
-                        .requestMatchers("/api/v1/admin/**", "/api/v1/connections", "/api/v1/connections/**",
-                                "/api/v1/events/*/replay").hasRole("ADMIN")
-                        // Token scopes: read for reading, write for changing anything.
-                        .requestMatchers(HttpMethod.GET, "/api/**").hasAuthority("SCOPE_read")
-                        .requestMatchers("/api/**").hasAuthority("SCOPE_write")
+                        .requestMatchers("/api/v1/admin/**", "/api/v1/connections", "/api/v1/connections/**").hasRole("ADMIN")
+                        // Each route's @Access rule (roles, organisations, token scopes) is enforced by RouteRules.
                         .anyRequest().authenticated())
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) ->

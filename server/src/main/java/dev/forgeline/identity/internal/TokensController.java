@@ -23,11 +23,13 @@ import org.springframework.web.server.ResponseStatusException;
 import dev.forgeline.audit.Audit;
 import dev.forgeline.identity.Caller;
 import dev.forgeline.identity.internal.ApiTokens.TokenInfo;
+import dev.forgeline.platform.Access;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Personal API tokens: each account creates, lists and revokes its own. */
 @RestController
+@Access(Access.Rule.SIGNED_IN)
 @RequestMapping("/api/v1/user/tokens")
 @Tag(name = "API tokens")
 class TokensController {

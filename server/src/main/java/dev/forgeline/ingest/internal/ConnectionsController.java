@@ -16,10 +16,12 @@ import org.springframework.web.server.ResponseStatusException;
 
 import dev.forgeline.audit.Audit;
 import dev.forgeline.ingest.internal.Connections.Connection;
+import dev.forgeline.platform.Access;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
+@Access(Access.Rule.SITE_ADMIN)
 @RequestMapping("/api/v1/connections")
 @Tag(name = "Connections")
 class ConnectionsController {

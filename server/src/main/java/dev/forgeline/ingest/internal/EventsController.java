@@ -18,13 +18,18 @@ import dev.forgeline.audit.Audit;
 import dev.forgeline.ingest.internal.StoredEvents.EventSummary;
 import dev.forgeline.ingest.internal.StoredEvents.Status;
 import dev.forgeline.jobs.Jobs;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.CallerScope;
 import dev.forgeline.platform.Paging;
+import dev.forgeline.schema.tables.records.WebhookEventRecord;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+/** Raw deliveries: a site admin sees all, an organisation's admins and owners those of its connections. */
 @RestController
+@Access(Access.Rule.SIGNED_IN)
 @RequestMapping("/api/v1/events")
 @Tag(name = "Webhook events")
 class EventsController {
@@ -34,8 +39,11 @@ class EventsController {
     private final TransactionTemplate transaction;
     private final Audit audit;
     private final JsonMapper json;
+    private final CallerScope scope;
 
-    EventsController(StoredEvents events, Jobs jobs, TransactionTemplate transaction, Audit audit, JsonMapper json) {
+    EventsController(StoredEvents events, Jobs jobs, TransactionTemplate transaction, Audit audit, JsonMapper json,
+                     CallerScope scope) {
+        this.scope = scope;
         this.events = events;
         this.jobs = jobs;
         this.transaction = transaction;
@@ -59,13 +67,13 @@ class EventsController {
         if (status != null && java.util.Arrays.stream(Status.values()).noneMatch(s -> s.id().equals(status))) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "status must be received, processed, ignored, failed or dead");
         }
-        return new EventsPage(events.list(connection, provider, type, status, limit, offset), limit, offset);
+        return new EventsPage(events.list(scope.administered(), connection, provider, type, status, limit, offset), limit, offset);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "One delivery: its headers, status and error")
     EventDetail get(@PathVariable long id) {
-        var row = events.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no event " + id));
+        var row = visible(id);
         var summary = new EventSummary(row.getId(), row.getConnectionId(), row.getProvider(), row.getEventType(), row.getAction(),
                 row.getDeliveryId(), row.getReceivedAt(), row.getStatus(), row.getError(), row.getProcessedAt());
         return new EventDetail(summary, json.readTree(row.getHeaders()));
@@ -74,12 +82,19 @@ class EventsController {
     @PostMapping("/{id}/replay")
     @Operation(summary = "Process a stored delivery again")
     ResponseEntity<Map<String, Object>> replay(@PathVariable long id) {
-        events.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no event " + id));
+        visible(id);
         transaction.executeWithoutResult(tx -> {
             events.mark(id, Status.RECEIVED, null);
             jobs.enqueueOnce(EventProcessor.JOB, EventProcessor.key(id), Long.toString(id));
             audit.record("event.replayed", "webhook-event", Long.toString(id), null);
         });
         return ResponseEntity.accepted().body(Map.of("eventId", id, "status", "received"));
+    }
+
+    /** The delivery, if the caller administers the organisation that owns its connection: 404 otherwise, as if absent. */
+    private WebhookEventRecord visible(long id) {
+        CallerScope.Connections administered = scope.administered();
+        return events.find(id).filter(row -> administered.includes(row.getConnectionId()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no event " + id));
     }
 }

@@ -14,6 +14,7 @@ import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.schema.tables.records.WebhookEventRecord;
+import dev.forgeline.platform.CallerScope;
 
 /** Raw deliveries as they arrived, with where each one is in its processing. */
 @Repository
@@ -90,8 +91,9 @@ class StoredEvents {
                         OffsetDateTime receivedAt, String status, String error, OffsetDateTime processedAt) {
     }
 
-    List<EventSummary> list(Long connectionId, String provider, String type, String status, int limit, int offset) {
-        Condition where = DSL.noCondition();
+    List<EventSummary> list(CallerScope.Connections visible, Long connectionId, String provider, String type, String status,
+                            int limit, int offset) {
+        Condition where = visible.all() ? DSL.noCondition() : WEBHOOK_EVENT.CONNECTION_ID.in(visible.ids());
         if (connectionId != null) {
             where = where.and(WEBHOOK_EVENT.CONNECTION_ID.eq(connectionId));
         }

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.forgeline.ingest.internal.Connections.Verifier;
 import dev.forgeline.ingest.internal.StoredEvents.NewEvent;
 import dev.forgeline.ingest.internal.StoredEvents.Status;
+import dev.forgeline.platform.Access;
 import dev.forgeline.platform.ForgelineProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -37,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @Tag(name = "Webhooks")
+@Access(Access.Rule.PUBLIC)
 class WebhookController {
 
     /** Headers never kept: they are credentials. */

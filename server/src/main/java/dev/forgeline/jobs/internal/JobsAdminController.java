@@ -30,12 +30,14 @@ import dev.forgeline.jobs.JobPriority;
 import dev.forgeline.jobs.internal.DeadLetters.DeadJob;
 import dev.forgeline.jobs.internal.JobsConfiguration.JobTasks;
 import dev.forgeline.jobs.internal.JobsConfiguration.RecurringSettings;
+import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The job queue as an admin sees it: recurring jobs, queue depths, and dead letters to resurrect. */
 @RestController
+@Access(Access.Rule.SITE_ADMIN)
 @RequestMapping("/api/v1/admin")
 @Tag(name = "Admin: jobs")
 class JobsAdminController {
