@@ -26,7 +26,8 @@ public record ForgelineProperties(
         @DefaultValue Log log,
         @DefaultValue Jobs jobs,
         @DefaultValue Audit audit,
-        @DefaultValue Ingest ingest) {
+        @DefaultValue Ingest ingest,
+        @DefaultValue Identity identity) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -95,6 +96,26 @@ public record ForgelineProperties(
 
     public record Ingest(@DefaultValue("90d") Duration retention, @DefaultValue("5m") Duration stuckAfter,
                          @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody) {
+    }
+
+    /**
+     * Sign-in, sessions and rate limits.
+     *
+     * @param sessionLifetime how long a browser session lasts after signing in
+     * @param rateLimit       requests each caller may make per route group, refilled continuously
+     */
+    public record Identity(@DefaultValue("12h") Duration sessionLifetime, @DefaultValue RateLimit rateLimit) {
+
+        /**
+         * Token buckets per caller: {@code capacity} requests at once, refilled at {@code perMinute}. Webhooks count
+         * per connection and are sized for a busy organisation; API calls per token or account; logins per IP.
+         */
+        public record RateLimit(
+                @DefaultValue("true") boolean enabled,
+                @DefaultValue("6000") long webhookPerMinute, @DefaultValue("1000") long webhookBurst,
+                @DefaultValue("1200") long apiPerMinute, @DefaultValue("300") long apiBurst,
+                @DefaultValue("10") long loginPerMinute, @DefaultValue("20") long loginBurst) {
+        }
     }
 
     public boolean hasRole(Role role) {

@@ -52,6 +52,11 @@ public class SecretBox {
         }
     }
 
+    /** A key for one purpose (e.g. signing session cookies) derived from the master key, so there is one key to keep. */
+    public byte[] derivedKey(String purpose) {
+        return Hmac.sha256(key.getEncoded(), purpose.getBytes(StandardCharsets.UTF_8));
+    }
+
     public String decrypt(String stored) {
         try {
             byte[] bytes = Base64.getDecoder().decode(stored);

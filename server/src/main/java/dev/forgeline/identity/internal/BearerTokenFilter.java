@@ -2,13 +2,8 @@ package dev.forgeline.identity.internal;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -23,6 +18,8 @@ import jakarta.servlet.http.HttpServletResponse;
 final class BearerTokenFilter extends OncePerRequestFilter {
 
     private static final String PREFIX = "Bearer ";
+    /** Marks a request signed in by a token, which must not start a browser session. */
+    static final String BEARER = BearerTokenFilter.class.getName() + ".bearer";
 
     private final ApiTokens tokens;
     private final ProblemWriter problems;
@@ -45,12 +42,8 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             problems.write(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid, expired or revoked API token");
             return;
         }
-        List<GrantedAuthority> authorities = new ArrayList<>();
-        holder.get().scopes().forEach(scope -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
-        if (holder.get().actsAsAdmin()) {
-            authorities.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
-        }
-        var authentication = UsernamePasswordAuthenticationToken.authenticated(holder.get(), null, authorities);
+        var authentication = CallerAuthentication.of(holder.get());
+        request.setAttribute(BEARER, Boolean.TRUE);
         SecurityContextHolder.getContext().setAuthentication(authentication);
         try {
             chain.doFilter(request, response);
