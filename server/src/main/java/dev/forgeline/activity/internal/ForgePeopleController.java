@@ -14,12 +14,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The forge users and namespaces deliveries have named: what an admin links to people and organisations. */
 @RestController
+@Access(Access.Rule.SITE_ADMIN)
 @RequestMapping("/api/v1/admin")
 @Tag(name = "Forge users")
 class ForgePeopleController {
