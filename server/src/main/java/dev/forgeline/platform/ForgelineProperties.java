@@ -112,7 +112,7 @@ public record ForgelineProperties(
          */
         public record RateLimit(
                 @DefaultValue("true") boolean enabled,
-                @DefaultValue("6000") long webhookPerMinute, @DefaultValue("1000") long webhookBurst,
+                @DefaultValue("120000") long webhookPerMinute, @DefaultValue("20000") long webhookBurst,
                 @DefaultValue("1200") long apiPerMinute, @DefaultValue("300") long apiBurst,
                 @DefaultValue("10") long loginPerMinute, @DefaultValue("20") long loginBurst) {
         }

@@ -6,14 +6,16 @@ import org.springframework.stereotype.Component;
 
 import dev.forgeline.jobs.RecurringJob;
 
-/** Deletes browser sessions past their expiry; they no longer sign anyone in, this only keeps the table small. */
+/** Deletes browser sessions past their expiry and rate-limit buckets that have refilled: this only keeps the tables small. */
 @Component
 class SessionCleanup implements RecurringJob {
 
     private final LoginSessions sessions;
+    private final RateLimits rateLimits;
 
-    SessionCleanup(LoginSessions sessions) {
+    SessionCleanup(LoginSessions sessions, RateLimits rateLimits) {
         this.sessions = sessions;
+        this.rateLimits = rateLimits;
     }
 
     @Override
@@ -23,7 +25,7 @@ class SessionCleanup implements RecurringJob {
 
     @Override
     public String description() {
-        return "Deletes expired browser sessions";
+        return "Deletes expired browser sessions and idle rate-limit buckets";
     }
 
     @Override
@@ -34,5 +36,6 @@ class SessionCleanup implements RecurringJob {
     @Override
     public void run() {
         sessions.deleteExpired(Instant.now());
+        rateLimits.removeExpired();
     }
 }

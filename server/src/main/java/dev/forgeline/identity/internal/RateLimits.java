@@ -1,0 +1,97 @@
+package dev.forgeline.identity.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.springframework.stereotype.Component;
+
+import dev.forgeline.platform.ForgelineProperties;
+import dev.forgeline.platform.ForgelineProperties.Identity.RateLimit;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+
+/**
+ * Token buckets per route group and caller. On PostgreSQL every web process shares them through the
+ * {@code rate_limit_bucket} table (Bucket4j, one row per caller, locked while it is updated); on the embedded
+ * database there is one process and they live in memory.
+ */
+@Component
+class RateLimits {
+
+    /** The route groups, each with its own limit. */
+    enum Group { WEBHOOK, API, LOGIN }
+
+    /** Enough for a burst of a few thousand callers; beyond it, forgetting everyone's history is the cheap way out. */
+    private static final int MAX_LOCAL_BUCKETS = 100_000;
+
+    private final RateLimit settings;
+    private final Map<Group, BucketConfiguration> configurations;
+    private final Map<String, Bucket> local = new ConcurrentHashMap<>();
+    private final PostgreSQLSelectForUpdateBasedProxyManager<String> shared;
+
+    RateLimits(ForgelineProperties properties, DataSource dataSource) {
+        this.settings = properties.identity().rateLimit();
+        this.configurations = Map.of(
+                Group.WEBHOOK, configuration(settings.webhookBurst(), settings.webhookPerMinute()),
+                Group.API, configuration(settings.apiBurst(), settings.apiPerMinute()),
+                Group.LOGIN, configuration(settings.loginBurst(), settings.loginPerMinute()));
+        this.shared = properties.db().isPostgres(properties.home())
+                ? Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource).primaryKeyMapper(PrimaryKeyMapper.STRING)
+                        .table("rate_limit_bucket").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
+                        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                        .build()
+                : null;
+    }
+
+    boolean enabled() {
+        return settings.enabled();
+    }
+
+    /** Takes one request from the caller's bucket in the group; the probe says whether it was there, or how long to wait. */
+    ConsumptionProbe take(Group group, String caller) {
+        // The limits are part of the key: a changed setting starts fresh buckets instead of inheriting old ones.
+        BucketConfiguration configuration = configurations.get(group);
+        String key = group.name().toLowerCase() + "/" + limitsOf(group) + ":" + caller;
+        return bucket(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+    }
+
+    /** Deletes shared buckets that have refilled completely: they hold nothing a new bucket would not. */
+    int removeExpired() {
+        return shared == null ? 0 : shared.removeExpired(1000);
+    }
+
+    private Bucket bucket(String key, Supplier<BucketConfiguration> configuration) {
+        if (shared != null) {
+            return ((ProxyManager<String>) shared).getProxy(key, configuration);
+        }
+        if (local.size() > MAX_LOCAL_BUCKETS) {
+            local.clear();
+        }
+        return local.computeIfAbsent(key, k -> Bucket.builder().addLimit(configuration.get().getBandwidths()[0]).build());
+    }
+
+    private String limitsOf(Group group) {
+        return switch (group) {
+            case WEBHOOK -> settings.webhookBurst() + "-" + settings.webhookPerMinute();
+            case API -> settings.apiBurst() + "-" + settings.apiPerMinute();
+            case LOGIN -> settings.loginBurst() + "-" + settings.loginPerMinute();
+        };
+    }
+
+    private static BucketConfiguration configuration(long burst, long perMinute) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+                .build();
+    }
+}
