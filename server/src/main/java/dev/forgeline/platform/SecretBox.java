@@ -11,10 +11,13 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import java.util.Optional;
+
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,9 +34,45 @@ public class SecretBox {
 
     private final SecureRandom random = new SecureRandom();
     private final SecretKeySpec key;
+    private final Path keyFile;
 
+    @Autowired
     public SecretBox(ForgelineProperties settings) {
         this.key = new SecretKeySpec(masterKey(settings), "AES");
+        this.keyFile = settings.secretKey() != null && !settings.secretKey().isBlank() ? null : settings.home().resolve(KEY_FILE);
+    }
+
+    private SecretBox(byte[] key) {
+        this.key = new SecretKeySpec(key, "AES");
+        this.keyFile = null;
+    }
+
+    /** A box under another master key (base64 of 32 bytes), e.g. the new key of a rotation. */
+    public static SecretBox withKey(String base64) {
+        return new SecretBox(decodeKey(base64.strip(), "the new key"));
+    }
+
+    /** A fresh random master key, base64. */
+    public static String generateKey() {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        return Base64.getEncoder().encodeToString(fresh);
+    }
+
+    /** The key file this box's key came from; empty when {@code FORGELINE_SECRET_KEY} set it. */
+    public Optional<Path> keyFile() {
+        return Optional.ofNullable(keyFile);
+    }
+
+    /** Writes a key file readable by its owner only (mode 0600 where the file system has modes). */
+    public static void writeKeyFile(Path file, String base64) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException noPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, base64);
     }
 
     public String encrypt(String plaintext) {

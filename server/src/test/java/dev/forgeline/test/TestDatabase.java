@@ -58,6 +58,14 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
         return postgresUrl;
     }
 
+    /** A PostgreSQL database of its own, for a test whose servers must not see what other tests stored. */
+    public static String isolatedPostgresUrl(String purpose) {
+        String name = "forgeline_test_" + RUN + "_" + purpose;
+        execute("create database " + name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("drop database if exists " + name + " with (force)")));
+        return POSTGRES_ADMIN_URL.substring(0, POSTGRES_ADMIN_URL.lastIndexOf('/') + 1) + name;
+    }
+
     private static void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(POSTGRES_ADMIN_URL, POSTGRES_USER, "");
              Statement statement = connection.createStatement()) {

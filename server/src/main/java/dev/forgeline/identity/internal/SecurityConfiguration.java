@@ -1,5 +1,6 @@
 package dev.forgeline.identity.internal;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -23,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * each route's {@code @Access} rule, enforced by {@link RouteRules}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 class SecurityConfiguration {
 
     static final String[] OPEN_PAGES = {"/login", "/setup", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error"};
