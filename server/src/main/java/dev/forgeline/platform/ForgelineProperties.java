@@ -103,8 +103,21 @@ public record ForgelineProperties(
      *
      * @param sessionLifetime how long a browser session lasts after signing in
      * @param rateLimit       requests each caller may make per route group, refilled continuously
+     * @param github          sign in with GitHub (an OAuth app), when its client id is set
+     * @param gitlab          sign in with GitLab (gitlab.com or a self-managed instance), when its client id is set
+     * @param oidc            sign in with any OpenID Connect provider, when its issuer and client id are set
      */
-    public record Identity(@DefaultValue("12h") Duration sessionLifetime, @DefaultValue RateLimit rateLimit) {
+    public record Identity(@DefaultValue("12h") Duration sessionLifetime, @DefaultValue RateLimit rateLimit,
+                           @DefaultValue Github github, @DefaultValue Gitlab gitlab, @DefaultValue Oidc oidc) {
+
+        public record Github(String clientId, String clientSecret) {
+        }
+
+        public record Gitlab(String clientId, String clientSecret, @DefaultValue("https://gitlab.com") String baseUrl) {
+        }
+
+        public record Oidc(@DefaultValue("OpenID Connect") String name, String issuerUri, String clientId, String clientSecret) {
+        }
 
         /**
          * Token buckets per caller: {@code capacity} requests at once, refilled at {@code perMinute}. Webhooks count

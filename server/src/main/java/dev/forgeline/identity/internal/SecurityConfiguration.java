@@ -7,6 +7,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -82,7 +83,8 @@ class SecurityConfiguration {
     @Bean
     @Order(3)
     SecurityFilterChain browserSecurity(HttpSecurity http, ApiTokens tokens, ProblemWriter problems, SessionCookies sessions,
-                                        PasswordLogin passwordLogin, Audit audit) throws Exception {
+                                        PasswordLogin passwordLogin, Audit audit, LoginClients.Registrations registrations,
+                                        ExternalLogin externalLogin) throws Exception {
         CookieRequestCache requestCache = new CookieRequestCache();
         SavedRequestAwareAuthenticationSuccessHandler backToPage = new SavedRequestAwareAuthenticationSuccessHandler();
         backToPage.setRequestCache(requestCache);
@@ -114,8 +116,15 @@ class SecurityConfiguration {
                         .logoutSuccessUrl("/login?logout"))
                 .authorizeHttpRequests(routes -> routes
                         .requestMatchers(OPEN_PAGES).permitAll()
+                        .requestMatchers("/oauth2/**", "/login/oauth2/**").permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")));
+        if (!registrations.all().isEmpty()) {
+            http.oauth2Login(oauth -> oauth.loginPage("/login")
+                    .clientRegistrationRepository(new InMemoryClientRegistrationRepository(registrations.all()))
+                    .successHandler(externalLogin::succeeded)
+                    .failureHandler((request, response, e) -> externalLogin.failed(request, response, e.getMessage())));
+        }
         return http.build();
     }
 
