@@ -58,8 +58,16 @@ class OrgAccessResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
         }
         ResponseStatusException notFound = new ResponseStatusException(HttpStatus.NOT_FOUND, "no organisation '" + slug + "'");
         Caller caller = Caller.current().orElseThrow(() -> notFound);
-        Organisation organisation = organisations.find(slug).orElseThrow(() -> notFound);
-        OrgRole role = organisations.roleOf(caller, organisation.id()).orElseThrow(() -> notFound);
+        Organisation organisation;
+        OrgRole role;
+        if (request.getAttribute(RouteRules.MEMBERSHIP, RequestAttributes.SCOPE_REQUEST) instanceof RouteRules.Membership checked
+                && checked.organisation().slug().equals(slug)) {
+            organisation = checked.organisation();
+            role = checked.role();
+        } else {
+            organisation = organisations.find(slug).orElseThrow(() -> notFound);
+            role = organisations.roleOf(caller, organisation.id()).orElseThrow(() -> notFound);
+        }
         Set<Long> teams = organisations.teamsOf(organisation.id(), caller.accountId());
         Set<Long> teamPeople = new HashSet<>();
         teamPeople.add(caller.accountId());

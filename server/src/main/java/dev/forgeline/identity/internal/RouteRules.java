@@ -36,6 +36,12 @@ class RouteRules implements HandlerInterceptor, WebMvcConfigurer {
     /** What a route without a declared rule gets: site admins only, so a forgotten rule never opens data. */
     static final Rule UNDECLARED = Rule.SITE_ADMIN;
 
+    /** The organisation and role found here, so that resolving the route's OrgAccess does not look them up again. */
+    static final String MEMBERSHIP = RouteRules.class.getName() + ".membership";
+
+    record Membership(Organisation organisation, OrgRole role) {
+    }
+
     private final Organisations organisations;
 
     RouteRules(Organisations organisations) {
@@ -73,6 +79,7 @@ class RouteRules implements HandlerInterceptor, WebMvcConfigurer {
             ResponseStatusException notFound = new ResponseStatusException(HttpStatus.NOT_FOUND, "no organisation '" + slug + "'");
             Organisation organisation = organisations.find(slug).orElseThrow(() -> notFound);
             role = organisations.roleOf(caller, organisation.id()).orElseThrow(() -> notFound);
+            request.setAttribute(MEMBERSHIP, new Membership(organisation, role));
         }
         boolean reads = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
         if (!caller.scopes().contains(reads ? "read" : "write")) {
