@@ -1,9 +1,7 @@
 package dev.forgeline.identity.internal;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
@@ -21,7 +19,6 @@ import dev.forgeline.identity.Caller;
 import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
-import dev.forgeline.identity.Organisations;
 
 /**
  * Resolves {@link OrgAccess} parameters from the {@code {org}} path variable. Non-members get the same 404 as
@@ -30,10 +27,10 @@ import dev.forgeline.identity.Organisations;
 @Configuration(proxyBeanMethods = false)
 class OrgAccessResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
 
-    private final Organisations organisations;
+    private final MembershipLookup memberships;
 
-    OrgAccessResolver(Organisations organisations) {
-        this.organisations = organisations;
+    OrgAccessResolver(MembershipLookup memberships) {
+        this.memberships = memberships;
     }
 
     @Override
@@ -58,20 +55,12 @@ class OrgAccessResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
         }
         ResponseStatusException notFound = new ResponseStatusException(HttpStatus.NOT_FOUND, "no organisation '" + slug + "'");
         Caller caller = Caller.current().orElseThrow(() -> notFound);
-        Organisation organisation;
-        OrgRole role;
-        if (request.getAttribute(RouteRules.MEMBERSHIP, RequestAttributes.SCOPE_REQUEST) instanceof RouteRules.Membership checked
-                && checked.organisation().slug().equals(slug)) {
-            organisation = checked.organisation();
-            role = checked.role();
-        } else {
-            organisation = organisations.find(slug).orElseThrow(() -> notFound);
-            role = organisations.roleOf(caller, organisation.id()).orElseThrow(() -> notFound);
-        }
-        Set<Long> teams = organisations.teamsOf(organisation.id(), caller.accountId());
-        Set<Long> teamPeople = new HashSet<>();
-        teamPeople.add(caller.accountId());
-        teams.forEach(team -> teamPeople.addAll(organisations.teamMembers(team)));
-        return new OrgAccess(organisation, role, caller, Set.copyOf(teams), Set.copyOf(teamPeople));
+        RouteRules.Membership membership = request.getAttribute(RouteRules.MEMBERSHIP, RequestAttributes.SCOPE_REQUEST)
+                instanceof RouteRules.Membership checked && checked.organisation().slug().equals(slug)
+                ? checked : memberships.of(slug, caller).orElseThrow(() -> notFound);
+        Organisation organisation = membership.organisation();
+        OrgRole role = membership.role();
+        MembershipLookup.Teams teams = memberships.teams(organisation.id(), caller.accountId());
+        return new OrgAccess(organisation, role, caller, teams.teams(), teams.people());
     }
 }

@@ -16,7 +16,6 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import dev.forgeline.identity.Caller;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
-import dev.forgeline.identity.Organisations;
 import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Access.Rule;
 
@@ -42,10 +41,10 @@ class RouteRules implements HandlerInterceptor, WebMvcConfigurer {
     record Membership(Organisation organisation, OrgRole role) {
     }
 
-    private final Organisations organisations;
+    private final MembershipLookup memberships;
 
-    RouteRules(Organisations organisations) {
-        this.organisations = organisations;
+    RouteRules(MembershipLookup memberships) {
+        this.memberships = memberships;
     }
 
     @Override
@@ -76,10 +75,10 @@ class RouteRules implements HandlerInterceptor, WebMvcConfigurer {
         OrgRole role = null;
         if (least != null) {
             String slug = orgVariable(request);
-            ResponseStatusException notFound = new ResponseStatusException(HttpStatus.NOT_FOUND, "no organisation '" + slug + "'");
-            Organisation organisation = organisations.find(slug).orElseThrow(() -> notFound);
-            role = organisations.roleOf(caller, organisation.id()).orElseThrow(() -> notFound);
-            request.setAttribute(MEMBERSHIP, new Membership(organisation, role));
+            Membership membership = memberships.of(slug, caller)
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no organisation '" + slug + "'"));
+            role = membership.role();
+            request.setAttribute(MEMBERSHIP, membership);
         }
         boolean reads = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
         if (!caller.scopes().contains(reads ? "read" : "write")) {
