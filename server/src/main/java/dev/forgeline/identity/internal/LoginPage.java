@@ -7,6 +7,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import dev.forgeline.identity.FirstRun;
 import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Access.Rule;
 
@@ -15,9 +16,11 @@ import dev.forgeline.platform.Access.Rule;
 class LoginPage {
 
     private final LoginProviders providers;
+    private final FirstRun firstRun;
 
-    LoginPage(LoginProviders providers) {
+    LoginPage(LoginProviders providers, FirstRun firstRun) {
         this.providers = providers;
+        this.firstRun = firstRun;
     }
 
     @GetMapping("/login")
@@ -26,6 +29,7 @@ class LoginPage {
         model.addAttribute("error", error != null);
         model.addAttribute("loggedOut", logout != null);
         model.addAttribute("providers", providers.all());
+        model.addAttribute("setupPending", firstRun.pending());
         return "login";
     }
 

@@ -181,8 +181,10 @@ class PasswordLoginTest {
     void theFirstAdminIsCreatedOnceOnAServerWithoutAnAdminToken() {
         db.update(ACCOUNT).setNull(ACCOUNT.PASSWORD_HASH).execute();
         assertThat(firstRun.pending()).isTrue();
+        assertThat(new Browser().get("/login").body()).as("the login page points to the setup").contains("href=\"/setup\"");
         long admin = firstRun.createAdmin(AdminBootstrap.ADMIN, "The Admin", "first admin password");
         assertThat(firstRun.pending()).isFalse();
+        assertThat(new Browser().get("/login").body()).doesNotContain("href=\"/setup\"");
         assertThatThrownBy(() -> firstRun.createAdmin("intruder", "Intruder", "another password!")).isInstanceOf(IllegalStateException.class);
         var row = db.select(ACCOUNT.ADMIN, ACCOUNT.PASSWORD_HASH).from(ACCOUNT).where(ACCOUNT.ID.eq(admin)).fetchSingle();
         assertThat(row.value1()).isTrue();
