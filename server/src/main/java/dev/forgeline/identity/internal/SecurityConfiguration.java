@@ -84,7 +84,7 @@ class SecurityConfiguration {
     @Order(3)
     SecurityFilterChain browserSecurity(HttpSecurity http, ApiTokens tokens, ProblemWriter problems, SessionCookies sessions,
                                         PasswordLogin passwordLogin, Audit audit, LoginClients.Registrations registrations,
-                                        ExternalLogin externalLogin) throws Exception {
+                                        ExternalLogin externalLogin, AuthorizationRequestCookie pendingLogins) throws Exception {
         CookieRequestCache requestCache = new CookieRequestCache();
         SavedRequestAwareAuthenticationSuccessHandler backToPage = new SavedRequestAwareAuthenticationSuccessHandler();
         backToPage.setRequestCache(requestCache);
@@ -122,6 +122,7 @@ class SecurityConfiguration {
         if (!registrations.all().isEmpty()) {
             http.oauth2Login(oauth -> oauth.loginPage("/login")
                     .clientRegistrationRepository(new InMemoryClientRegistrationRepository(registrations.all()))
+                    .authorizationEndpoint(endpoint -> endpoint.authorizationRequestRepository(pendingLogins))
                     .successHandler(externalLogin::succeeded)
                     .failureHandler((request, response, e) -> externalLogin.failed(request, response, e.getMessage())));
         }

@@ -153,8 +153,13 @@ class OidcLoginTest {
     }
 
     @Test
-    void theLoginPageOffersTheProvider() throws Exception {
+    void theLoginPageOffersTheProviderAndAPendingLoginLivesInASealedCookieNotAServerSession() throws Exception {
         assertThat(get("http://localhost:" + port + "/login").body()).contains("/oauth2/authorization/oidc").contains("Sign in with Company SSO");
+        HttpResponse<String> start = get("http://localhost:" + port + "/oauth2/authorization/oidc");
+        assertThat(start.headers().allValues("Set-Cookie"))
+                .anyMatch(c -> c.startsWith(AuthorizationRequestCookie.COOKIE + "=") && c.contains("HttpOnly") && c.contains("SameSite=Lax"))
+                .noneMatch(c -> c.startsWith("JSESSIONID"));
+        assertThat(start.headers().allValues("Set-Cookie").toString()).doesNotContain(CLIENT_SECRET);
     }
 
     @Test
