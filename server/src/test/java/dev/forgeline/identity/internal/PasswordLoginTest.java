@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import dev.forgeline.identity.AccountPasswords;
 import dev.forgeline.identity.FirstRun;
@@ -30,6 +31,7 @@ import dev.forgeline.test.TestHttp;
 
 /** The browser's way in: the login page, a signed session cookie, CSRF on form posts, logout. No admin token is set. */
 @ForgelineTest
+@TestPropertySource(properties = "forgeline.identity.session-lifetime=2h")
 class PasswordLoginTest {
 
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
@@ -110,7 +112,7 @@ class PasswordLoginTest {
         assertThat(signedIn.statusCode()).isEqualTo(302);
         String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith(SessionCookies.COOKIE + "=")).findFirst().orElseThrow();
-        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/").contains("Max-Age=7200");
         assertThat(browser.cookie(SessionCookies.COOKIE)).contains(".");
 
         assertThat(browser.get("/api/v1/orgs").statusCode()).isEqualTo(200);
