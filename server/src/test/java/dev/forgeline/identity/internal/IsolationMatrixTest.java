@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @ForgelineTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestPropertySource(properties = "forgeline.admin-token=" + IsolationMatrixTest.ADMIN_TOKEN)
+@TestPropertySource(properties = {"forgeline.admin-token=" + IsolationMatrixTest.ADMIN_TOKEN, "forgeline.db.pool-size=5"})
 class IsolationMatrixTest {
 
     static final String ADMIN_TOKEN = "isolation-matrix-admin-0123456789";

@@ -86,6 +86,7 @@ class OidcLoginTest {
                         "--management.endpoint.health.group.readiness.include=readinessState",
                         "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
         issuer = "http://127.0.0.1:" + authorizationServer.getEnvironment().getProperty("local.server.port");
+        registry.add("forgeline.db.pool-size", () -> "5");
         registry.add("forgeline.identity.oidc.name", () -> "Company SSO");
         registry.add("forgeline.identity.oidc.issuer-uri", () -> issuer);
         registry.add("forgeline.identity.oidc.client-id", () -> CLIENT);

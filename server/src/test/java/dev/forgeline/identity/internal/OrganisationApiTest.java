@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @ForgelineTest
-@TestPropertySource(properties = "forgeline.admin-token=" + OrganisationApiTest.ADMIN_TOKEN)
+@TestPropertySource(properties = {"forgeline.admin-token=" + OrganisationApiTest.ADMIN_TOKEN, "forgeline.db.pool-size=5"})
 class OrganisationApiTest {
 
     static final String ADMIN_TOKEN = "organisation-api-admin-0123456789";

@@ -31,7 +31,7 @@ import dev.forgeline.test.TestHttp;
 
 /** The browser's way in: the login page, a signed session cookie, CSRF on form posts, logout. No admin token is set. */
 @ForgelineTest
-@TestPropertySource(properties = "forgeline.identity.session-lifetime=2h")
+@TestPropertySource(properties = {"forgeline.identity.session-lifetime=2h", "forgeline.db.pool-size=5"})
 class PasswordLoginTest {
 
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");

@@ -26,7 +26,8 @@ import dev.forgeline.test.TestHttp;
 @TestPropertySource(properties = {
         "forgeline.identity.rate-limit.api-burst=3", "forgeline.identity.rate-limit.api-per-minute=1",
         "forgeline.identity.rate-limit.webhook-burst=2", "forgeline.identity.rate-limit.webhook-per-minute=1",
-        "forgeline.identity.rate-limit.login-burst=2", "forgeline.identity.rate-limit.login-per-minute=1"})
+        "forgeline.identity.rate-limit.login-burst=2", "forgeline.identity.rate-limit.login-per-minute=1",
+        "forgeline.db.pool-size=5"})
 class RateLimitTest {
 
     @Autowired ApiTokens tokens;
