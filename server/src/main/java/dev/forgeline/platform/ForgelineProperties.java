@@ -26,7 +26,8 @@ public record ForgelineProperties(
         @DefaultValue Log log,
         @DefaultValue Jobs jobs,
         @DefaultValue Audit audit,
-        @DefaultValue Ingest ingest) {
+        @DefaultValue Ingest ingest,
+        @DefaultValue Compliance compliance) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -95,6 +96,20 @@ public record ForgelineProperties(
 
     public record Ingest(@DefaultValue("90d") Duration retention, @DefaultValue("5m") Duration stuckAfter,
                          @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody) {
+    }
+
+    /**
+     * Course compliance and reports: the period teams are scored over, the level thresholds, how often scores are
+     * refreshed without new events, and how long snapshots and generated reports are kept.
+     */
+    public record Compliance(@DefaultValue("84d") Duration window, @DefaultValue("80") int green,
+                             @DefaultValue("50") int amber, @DefaultValue("1h") Duration rescoreAfter,
+                             @DefaultValue("180d") Duration snapshotRetention, @DefaultValue("7d") Duration reportRetention) {
+        public Compliance {
+            if (amber < 0 || green > 100 || amber >= green) {
+                throw new IllegalArgumentException("compliance thresholds need 0 <= amber < green <= 100");
+            }
+        }
     }
 
     public boolean hasRole(Role role) {

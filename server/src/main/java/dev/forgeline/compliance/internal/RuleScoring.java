@@ -32,7 +32,7 @@ final class RuleScoring {
     /** "#12", "group/project#12", "closes #12", a Jira-style key "ABC-12", or a link to an issue. */
     static final Pattern ISSUE_REFERENCE = Pattern.compile(
             "(?:^|[\\s(\\[,;:])(?:[\\w.-]+/[\\w.-]+)?#\\d+\\b|\\b[A-Z][A-Z0-9]+-\\d+\\b|/issues/\\d+", Pattern.MULTILINE);
-    static final Pattern DOCS = Pattern.compile("\\b(readme|docs?|documentation|documented|changelog|wiki|guide)\\b",
+    static final Pattern DOCS = Pattern.compile("\\b(readme|docs?|document(s|ed|ation)?|changelog|wiki|guide)\\b",
             Pattern.CASE_INSENSITIVE);
     static final int SUBJECT_MIN = 10;
     static final int SUBJECT_MAX = 72;
