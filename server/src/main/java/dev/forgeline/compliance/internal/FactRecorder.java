@@ -92,9 +92,10 @@ class FactRecorder {
                 COMPLIANCE_COMMIT.AUTHORED_AT, COMPLIANCE_COMMIT.MESSAGE, COMPLIANCE_COMMIT.FIRST_REF,
                 COMPLIANCE_COMMIT.ADDITIONS, COMPLIANCE_COMMIT.DELETIONS, COMPLIANCE_COMMIT.FILES_CHANGED);
         int rows = 0;
+        Set<String> seen = new java.util.HashSet<>();
         for (ForgeEvent.Commit c : push.commits()) {
             Instant at = c.authoredAt() != null ? c.authoredAt() : push.pushedAt();
-            if (c.sha() == null || at == null) {
+            if (c.sha() == null || at == null || !seen.add(c.sha())) {
                 continue;
             }
             // The first push that carries a commit says where it was made; a later merge push to main must not move it.

@@ -1,11 +1,17 @@
-package dev.forgeline.compliance;
+package dev.forgeline.compliance.internal;
 
+import static dev.forgeline.schema.Tables.COMPLIANCE_SNAPSHOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.forgeline.activity.Repositories;
+import dev.forgeline.compliance.StudentCourse;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.ForgelineTest;
@@ -42,6 +49,8 @@ class ComplianceTest {
     @Autowired JsonMapper json;
     @Autowired Organisations organisations;
     @Autowired Repositories repositories;
+    @Autowired ComplianceSnapshots snapshots;
+    @Autowired dev.forgeline.compliance.ComplianceScores complianceScores;
     @LocalServerPort int port;
 
     TestHttp teacher;
@@ -173,6 +182,36 @@ class ComplianceTest {
         assertThat(compliance(student, "?team=team-b").get("teams").get(0).get("score").asInt()).isEqualTo(34);
         assertThat(put(studentToken, "{\"weights\":{\"R01\":5}}").statusCode()).as("only teachers set weights").isEqualTo(403);
         assertThat(student.get("/api/v1/orgs/no-such-course/metrics/compliance").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void weeklySnapshotsFeedTheTrendAndOldOnesAreDeleted() {
+        JsonNode before = team("team-a");
+        long teamId = organisations.team(organisations.find(course).orElseThrow().id(), "team-a").orElseThrow().id();
+        LocalDate longAgo = LocalDate.now(ZoneOffset.UTC).minusDays(200);
+        db.insertInto(COMPLIANCE_SNAPSHOT).set(COMPLIANCE_SNAPSHOT.TEAM_ID, teamId).set(COMPLIANCE_SNAPSHOT.WEEK, longAgo)
+                .set(COMPLIANCE_SNAPSHOT.ORGANISATION_ID, 0L).set(COMPLIANCE_SNAPSHOT.SCORE, 10).set(COMPLIANCE_SNAPSHOT.RULES, "{}")
+                .set(COMPLIANCE_SNAPSHOT.TAKEN_AT, OffsetDateTime.now(ZoneOffset.UTC).minusDays(200)).execute();
+
+        snapshots.run();
+        snapshots.run();
+
+        LocalDate monday = LocalDate.now(ZoneOffset.UTC).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        JsonNode trend = team("team-a").get("trend");
+        assertThat(trend.size()).as("one point a week, however often the job runs").isEqualTo(1);
+        assertThat(trend.get(0).get("week").asString()).isEqualTo(monday.toString());
+        assertThat(trend.get(0).get("score").asInt()).isEqualTo(before.get("score").asInt());
+        assertThat(db.fetchCount(COMPLIANCE_SNAPSHOT, COMPLIANCE_SNAPSHOT.WEEK.eq(longAgo))).as("older than 180 days").isZero();
+    }
+
+    @Test
+    void otherModulesReadTheLatestScoresThroughThePublicApi() {
+        long teamId = organisations.team(organisations.find(course).orElseThrow().id(), "team-b").orElseThrow().id();
+        var latest = complianceScores.latest(teamId).orElseThrow();
+        assertThat(latest.score()).isEqualTo(34);
+        assertThat(latest.level()).isEqualTo("red");
+        assertThat(latest.rules().get(dev.forgeline.compliance.Rule.R12)).isEqualTo(31);
+        assertThat(latest.signals()).isEqualTo(2);
     }
 
     private HttpResponse<String> put(String token, String body) {
