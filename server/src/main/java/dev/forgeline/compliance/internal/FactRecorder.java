@@ -113,13 +113,14 @@ class FactRecorder {
         if (pr == null || pr.createdAt() == null) {
             return false;
         }
-        String mergedBy = "merged".equals(transition) || ("closed".equals(transition) && "merged".equals(pr.state())) ? actor : null;
+        String state = pr.state() != null ? pr.state() : pr.mergedAt() != null ? "merged" : pr.closedAt() != null ? "closed" : "open";
+        String mergedBy = "merged".equals(transition) || ("closed".equals(transition) && "merged".equals(state)) ? actor : null;
         db.insertInto(COMPLIANCE_MERGE_REQUEST)
                 .set(COMPLIANCE_MERGE_REQUEST.REPOSITORY_ID, repositoryId)
                 .set(COMPLIANCE_MERGE_REQUEST.NUMBER, pr.number())
                 .set(COMPLIANCE_MERGE_REQUEST.TITLE, clip(pr.title(), 500))
                 .set(COMPLIANCE_MERGE_REQUEST.AUTHOR, clip(pr.author(), 200))
-                .set(COMPLIANCE_MERGE_REQUEST.STATE, pr.state())
+                .set(COMPLIANCE_MERGE_REQUEST.STATE, state)
                 .set(COMPLIANCE_MERGE_REQUEST.CREATED_AT, utc(pr.createdAt()))
                 .set(COMPLIANCE_MERGE_REQUEST.UPDATED_AT, utc(pr.updatedAt() != null ? pr.updatedAt() : pr.createdAt()))
                 .set(COMPLIANCE_MERGE_REQUEST.MERGED_AT, utc(pr.mergedAt()))
@@ -139,7 +140,7 @@ class FactRecorder {
                 .where(row).execute();
         if (pr.updatedAt() != null) {
             db.update(COMPLIANCE_MERGE_REQUEST)
-                    .set(COMPLIANCE_MERGE_REQUEST.STATE, pr.state())
+                    .set(COMPLIANCE_MERGE_REQUEST.STATE, state)
                     .set(COMPLIANCE_MERGE_REQUEST.TITLE, clip(pr.title(), 500))
                     .set(COMPLIANCE_MERGE_REQUEST.UPDATED_AT, utc(pr.updatedAt()))
                     .set(COMPLIANCE_MERGE_REQUEST.MERGED_AT, DSL.coalesce(DSL.val(utc(pr.mergedAt())), COMPLIANCE_MERGE_REQUEST.MERGED_AT))

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jooq.DSLContext;
@@ -24,6 +25,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.forgeline.activity.ActivityRecorded;
+import dev.forgeline.activity.ForgeEvent;
 import dev.forgeline.activity.Repositories;
 import dev.forgeline.compliance.StudentCourse;
 import dev.forgeline.identity.Organisations;
@@ -50,6 +53,9 @@ class ComplianceTest {
     @Autowired Organisations organisations;
     @Autowired Repositories repositories;
     @Autowired ComplianceSnapshots snapshots;
+    @Autowired FactStore facts;
+    @Autowired org.springframework.context.ApplicationEventPublisher events;
+    @Autowired org.springframework.transaction.support.TransactionTemplate transaction;
     @Autowired dev.forgeline.compliance.ComplianceScores complianceScores;
     @LocalServerPort int port;
 
@@ -212,6 +218,50 @@ class ComplianceTest {
         assertThat(latest.level()).isEqualTo("red");
         assertThat(latest.rules().get(dev.forgeline.compliance.Rule.R12)).isEqualTo(31);
         assertThat(latest.signals()).isEqualTo(2);
+    }
+
+    @Test
+    void eventsInAnyOrderConvergeToTheSameFacts() {
+        long inOrder = 990_000_000L + (System.nanoTime() % 1_000_000) * 2;
+        long reversed = inOrder + 1;
+        Instant t = Instant.parse("2026-03-02T10:00:00Z");
+        ForgeEvent.Repo repo = new ForgeEvent.Repo("gitlab", "1", "course/order", "main", "https://gitlab.example/course/order");
+        List<ForgeEvent> history = List.of(
+                new ForgeEvent.PullRequest(repo, mr("open", "alice", null, t, t), "opened", "alice", t),
+                new ForgeEvent.Review(repo, 7, mr("open", null, null, t, t.plusSeconds(60)), "approval:bob", "bob", "approved", t.plusSeconds(60)),
+                new ForgeEvent.PullRequest(repo, mr("merged", null, t.plusSeconds(120), t, t.plusSeconds(120)), "merged", "carol", t.plusSeconds(120)),
+                new ForgeEvent.Pipeline(repo, "55", "ci", "main", "abc", "running", t, t, null),
+                new ForgeEvent.Pipeline(repo, "55", "ci", "main", "abc", "success", t, t, t.plusSeconds(90)),
+                new ForgeEvent.Issue(repo, 3, "Plan", "open", "dave", List.of(), t, t, null),
+                new ForgeEvent.Issue(repo, 3, "Plan", "closed", null, List.of(), t, t.plusSeconds(30), t.plusSeconds(30)));
+        record(inOrder, history);
+        List<ForgeEvent> backwards = new java.util.ArrayList<>(history);
+        java.util.Collections.reverse(backwards);
+        record(reversed, backwards);
+        record(reversed, backwards);
+
+        TeamFacts a = facts.load(List.of(inOrder), t.minusSeconds(3600), t.plusSeconds(3600));
+        TeamFacts b = facts.load(List.of(reversed), t.minusSeconds(3600), t.plusSeconds(3600));
+        assertThat(a.mergeRequests()).singleElement().satisfies(m -> {
+            assertThat(m.author()).isEqualTo("alice");
+            assertThat(m.mergedBy()).isEqualTo("carol");
+            assertThat(m.state()).isEqualTo("merged");
+        });
+        assertThat(b.mergeRequests()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("repositoryId").isEqualTo(a.mergeRequests());
+        assertThat(b.reviews()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("repositoryId").isEqualTo(a.reviews());
+        assertThat(b.issues()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("repositoryId").isEqualTo(a.issues());
+        assertThat(a.issues().getFirst().author()).isEqualTo("dave");
+        assertThat(a.issues().getFirst().closedAt()).isEqualTo(t.plusSeconds(30));
+        assertThat(b.pipelines()).singleElement().satisfies(p -> assertThat(p.status()).as("a late running does not undo success").isEqualTo("success"));
+    }
+
+    private static ForgeEvent.PullRequestSnapshot mr(String state, String author, Instant merged, Instant created, Instant updated) {
+        return new ForgeEvent.PullRequestSnapshot(7, "Login", author, state, false, created, updated, merged, merged, null,
+                "feature/login", "main", null, null, null);
+    }
+
+    private void record(long repositoryId, List<ForgeEvent> history) {
+        history.forEach(event -> transaction.executeWithoutResult(tx -> events.publishEvent(new ActivityRecorded(1, repositoryId, event))));
     }
 
     private HttpResponse<String> put(String token, String body) {
