@@ -11,7 +11,8 @@ create table compliance_repository (
 );
 create index compliance_repository_changed_idx on compliance_repository (changed_at);
 
--- first_ref: the branch a commit was first pushed to. Sizes stay null when the forge does not report them.
+-- first_ref: the branch a commit was first pushed to. Sizes stay null when the forge does not report them;
+-- touches_docs: one of the files it touched is documentation (README*, CHANGELOG*, docs/, *.md, *.rst, *.adoc).
 create table compliance_commit (
   repository_id  bigint                   not null,
   sha            varchar(64)              not null,
@@ -24,6 +25,7 @@ create table compliance_commit (
   additions      int,
   deletions      int,
   files_changed  int,
+  touches_docs   boolean,
   primary key (repository_id, sha)
 );
 create index compliance_commit_time_idx on compliance_commit (repository_id, authored_at);

@@ -65,26 +65,36 @@ final class GitlabHistory {
         return at.toString();
     }
 
-    GitlabHistory push(String branch, Author pusher, Object... shaMessageTimeAuthor) {
+    /** A commit of a push: the files it added or modified (an empty list: an empty commit). */
+    record Commit(String sha, String message, Instant at, Author author, List<String> files) {
+    }
+
+    static Commit commit(String sha, String message, Instant at, Author author, String... files) {
+        return new Commit(sha, message, at, author, List.of(files));
+    }
+
+    GitlabHistory push(String branch, Author pusher, Commit... pushed) {
         ObjectNode payload = fixture("push.json");
         payload.put("ref", "refs/heads/" + branch);
         payload.put("user_username", pusher.login());
         payload.put("user_name", pusher.name());
         ObjectNode template = (ObjectNode) payload.get("commits").get(0);
         var commits = payload.putArray("commits");
-        for (int i = 0; i < shaMessageTimeAuthor.length; i += 4) {
+        for (Commit c : pushed) {
             ObjectNode commit = template.deepCopy();
-            String sha = (String) shaMessageTimeAuthor[i];
-            Author author = (Author) shaMessageTimeAuthor[i + 3];
-            commit.put("id", sha);
-            commit.put("message", (String) shaMessageTimeAuthor[i + 1]);
-            commit.put("title", (String) shaMessageTimeAuthor[i + 1]);
-            commit.put("timestamp", time((Instant) shaMessageTimeAuthor[i + 2]));
-            commit.put("url", webUrl() + "/-/commit/" + sha);
-            ((ObjectNode) commit.get("author")).put("name", author.name()).put("email", author.email());
+            commit.put("id", c.sha());
+            commit.put("message", c.message());
+            commit.put("title", c.message());
+            commit.put("timestamp", time(c.at()));
+            commit.put("url", webUrl() + "/-/commit/" + c.sha());
+            ((ObjectNode) commit.get("author")).put("name", c.author().name()).put("email", c.author().email());
+            commit.putArray("added");
+            var modified = commit.putArray("modified");
+            c.files().forEach(modified::add);
+            commit.putArray("removed");
             commits.add(commit);
         }
-        payload.put("after", (String) shaMessageTimeAuthor[shaMessageTimeAuthor.length - 4]);
+        payload.put("after", pushed[pushed.length - 1].sha());
         payload.put("total_commits_count", commits.size());
         return send("Push Hook", payload);
     }

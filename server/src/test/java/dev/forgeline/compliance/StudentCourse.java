@@ -1,5 +1,6 @@
 package dev.forgeline.compliance;
 
+import static dev.forgeline.compliance.GitlabHistory.commit;
 import static dev.forgeline.schema.Tables.API_TOKEN;
 import static dev.forgeline.schema.Tables.WEBHOOK_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,15 +90,15 @@ public final class StudentCourse {
                 .issue(4, "Login", alice, result.at(7, 9, 0), result.at(9, 9, 0))
                 .issue(5, "Sessions", bob, result.at(9, 9, 0), result.at(11, 9, 0))
                 .issue(6, "Expiry", alice, result.at(14, 9, 0), null)
-                .push("feature/skeleton", alice, "a1a1", "Add project skeleton #1", result.at(0, 10, 0), alice)
-                .push("docs/readme", bob, "a2a2", "Write README with build steps #2", result.at(1, 11, 0), bob)
-                .push("ci/setup", carol, "a3a3", "Add CI configuration for tests #3", result.at(2, 12, 0), carol)
-                .push("feature/login", alice, "a4a4", "Implement login form #4", result.at(8, 10, 0), alice)
-                .push("feature/session", bob, "a5a5", "Add session storage #5", result.at(9, 11, 0), bob)
-                .push("feature/login-tests", carol, "a6a6", "Test login form validation #4", result.at(10, 12, 0), carol)
-                .push("feature/expiry", alice, "a7a7", "Handle expired sessions #6", result.at(15, 10, 0), alice)
-                .push("docs/session", bob, "a8a8", "Document the session API #5", result.at(16, 11, 0), bob)
-                .push("feature/logout", carol, "a9a9", "Add logout button #7", result.at(17, 12, 0), carol)
+                .push("feature/skeleton", alice, commit("a1a1", "Add project skeleton #1", result.at(0, 10, 0), alice, "src/app.py", "pyproject.toml"))
+                .push("docs/readme", bob, commit("a2a2", "Write README with build steps #2", result.at(1, 11, 0), bob, "README.md"))
+                .push("ci/setup", carol, commit("a3a3", "Add CI configuration for tests #3", result.at(2, 12, 0), carol, ".gitlab-ci.yml"))
+                .push("feature/login", alice, commit("a4a4", "Implement login form #4", result.at(8, 10, 0), alice, "src/login.py"))
+                .push("feature/session", bob, commit("a5a5", "Add session storage #5", result.at(9, 11, 0), bob, "src/session.py"))
+                .push("feature/login-tests", carol, commit("a6a6", "Test login form validation #4", result.at(10, 12, 0), carol, "tests/test_login.py"))
+                .push("feature/expiry", alice, commit("a7a7", "Handle expired sessions #6", result.at(15, 10, 0), alice, "src/session.py"))
+                .push("docs/session", bob, commit("a8a8", "Document the session API #5", result.at(16, 11, 0), bob, "docs/session.md"))
+                .push("feature/logout", carol, commit("a9a9", "Add logout button #7", result.at(17, 12, 0), carol, "src/logout.py"))
                 .openMergeRequest(1, "feature/skeleton", alice, result.at(0, 14, 0))
                 .approve(1, "feature/skeleton", bob, result.at(0, 14, 0), result.at(1, 10, 0))
                 .merge(1, "feature/skeleton", carol, result.at(0, 14, 0), result.at(1, 15, 0))
@@ -112,14 +113,14 @@ public final class StudentCourse {
                 .pipeline(3, "feature/login", "a4a4", "success", result.at(8, 11, 0), result.at(8, 11, 4))
                 .pipeline(4, "feature/expiry", "a7a7", "success", result.at(15, 10, 5), result.at(15, 10, 9));
 
-        // Team B: Dave does most of it straight on main the night before the deadline, an issue is opened and closed
-        // at once, Erin merges her own merge request unreviewed, no pipelines, no docs.
+        // Team B: Dave does most of it straight on main the night before the deadline (one commit empty), an issue is
+        // opened and closed at once, Erin merges her own merge request unreviewed, no pipelines, no docs.
         teamB.issue(1, "Plan", dave, result.at(0, 9, 0), result.at(0, 9, 2))
-                .push("main", dave, "b1b1", "wip", result.at(1, 10, 0), dave)
+                .push("main", dave, commit("b1b1", "wip", result.at(1, 10, 0), dave, "main.py"))
                 .issue(2, "Tests", erin, result.at(19, 19, 0), null)
-                .push("main", dave, "b2b2", "Implement everything for the project", result.at(19, 20, 0), dave,
-                        "b3b3", "fix", result.at(19, 21, 0), dave)
-                .push("feature/tests", erin, "b4b4", "Add tests for everything #1", result.at(19, 22, 0), erin)
+                .push("main", dave, commit("b2b2", "Implement everything for the project", result.at(19, 20, 0), dave, "main.py", "util.py"),
+                        commit("b3b3", "fix", result.at(19, 21, 0), dave))
+                .push("feature/tests", erin, commit("b4b4", "Add tests for everything #1", result.at(19, 22, 0), erin, "tests/test_main.py"))
                 .openMergeRequest(1, "feature/tests", erin, result.at(19, 22, 30))
                 .merge(1, "feature/tests", erin, result.at(19, 22, 30), result.at(19, 23, 0));
 

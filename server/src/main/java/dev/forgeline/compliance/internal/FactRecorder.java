@@ -90,7 +90,8 @@ class FactRecorder {
         var insert = db.insertInto(COMPLIANCE_COMMIT, COMPLIANCE_COMMIT.REPOSITORY_ID, COMPLIANCE_COMMIT.SHA,
                 COMPLIANCE_COMMIT.AUTHOR_NAME, COMPLIANCE_COMMIT.AUTHOR_EMAIL, COMPLIANCE_COMMIT.AUTHOR_LOGIN,
                 COMPLIANCE_COMMIT.AUTHORED_AT, COMPLIANCE_COMMIT.MESSAGE, COMPLIANCE_COMMIT.FIRST_REF,
-                COMPLIANCE_COMMIT.ADDITIONS, COMPLIANCE_COMMIT.DELETIONS, COMPLIANCE_COMMIT.FILES_CHANGED);
+                COMPLIANCE_COMMIT.ADDITIONS, COMPLIANCE_COMMIT.DELETIONS, COMPLIANCE_COMMIT.FILES_CHANGED,
+                COMPLIANCE_COMMIT.TOUCHES_DOCS);
         int rows = 0;
         Set<String> seen = new java.util.HashSet<>();
         for (ForgeEvent.Commit c : push.commits()) {
@@ -100,7 +101,8 @@ class FactRecorder {
             }
             // The first push that carries a commit says where it was made; a later merge push to main must not move it.
             insert = insert.values(repositoryId, c.sha(), clip(c.authorName(), 200), clip(c.authorEmail(), 320),
-                    clip(c.authorLogin(), 200), utc(at), clip(c.message(), 2000), clip(branch, 300), c.additions(), c.deletions(), null);
+                    clip(c.authorLogin(), 200), utc(at), clip(c.message(), 2000), clip(branch, 300), c.additions(), c.deletions(),
+                    c.files().size(), c.files().stream().anyMatch(FactRecorder::isDocumentation));
             rows++;
         }
         if (rows > 0) {
@@ -238,6 +240,14 @@ class FactRecorder {
                 .where(COMPLIANCE_PIPELINE.REPOSITORY_ID.eq(repositoryId)).and(COMPLIANCE_PIPELINE.FORGE_ID.eq(clip(pipeline.forgeId(), 100)));
         (finished ? update : update.and(COMPLIANCE_PIPELINE.STATUS.notIn(FINISHED))).execute();
         return true;
+    }
+
+    private static final java.util.regex.Pattern DOCUMENTATION = java.util.regex.Pattern.compile(
+            "(^|/)(readme|changelog)[^/]*$|(^|/)docs?/|\\.(md|markdown|rst|adoc)$", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** README*, CHANGELOG*, anything under doc/ or docs/, and Markdown, reStructuredText and AsciiDoc files. */
+    static boolean isDocumentation(String path) {
+        return path != null && DOCUMENTATION.matcher(path).find();
     }
 
     private static OffsetDateTime utc(Instant at) {

@@ -44,7 +44,7 @@ class FactStore {
                 .and(COMPLIANCE_COMMIT.AUTHORED_AT.between(since, until))
                 .fetch(r -> new TeamFacts.Commit(r.getRepositoryId(), r.getSha(), r.getAuthorName(), r.getAuthorEmail(),
                         r.getAuthorLogin(), r.getAuthoredAt().toInstant(), r.getMessage(), r.getFirstRef(), r.getAdditions(),
-                        r.getDeletions(), r.getFilesChanged()));
+                        r.getDeletions(), r.getFilesChanged(), r.getTouchesDocs()));
         List<TeamFacts.MergeRequest> mergeRequests = db.selectFrom(COMPLIANCE_MERGE_REQUEST)
                 .where(COMPLIANCE_MERGE_REQUEST.REPOSITORY_ID.in(repositoryIds))
                 .and(COMPLIANCE_MERGE_REQUEST.CREATED_AT.between(since, until).or(COMPLIANCE_MERGE_REQUEST.MERGED_AT.between(since, until)))

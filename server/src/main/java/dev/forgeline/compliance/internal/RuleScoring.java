@@ -213,13 +213,23 @@ final class RuleScoring {
                 failed.stream().map(p -> s.pipeline(p, "failed on " + p.ref())).toList());
     }
 
-    /** R08: documentation changes, one every 4 weeks being full marks; a change is a commit whose message names docs. */
+    /**
+     * R08: documentation changes, one every 4 weeks being full marks. A change is a commit touching a documentation
+     * file; where the forge did not list the files, a commit whose message names docs.
+     */
     static RuleScore r08(Scope s) {
         int expected = (s.period().weeks() + WEEKS_PER_DOCS_CHANGE - 1) / WEEKS_PER_DOCS_CHANGE;
-        List<Commit> docs = s.work().stream().filter(c -> c.message() != null && DOCS.matcher(c.message()).find()).toList();
+        List<Commit> docs = s.work().stream().filter(RuleScoring::documentation).toList();
         return RuleScore.of(Rule.R08, Math.min(1, (double) docs.size() / expected),
                 docs.size() + " documentation commits, " + expected + " expected",
                 docs.stream().map(c -> s.commit(c, "documentation: " + c.subject())).toList());
+    }
+
+    static boolean documentation(Commit c) {
+        if (c.filesChanged() != null) {
+            return Boolean.TRUE.equals(c.touchesDocs());
+        }
+        return c.message() != null && DOCS.matcher(c.message()).find();
     }
 
     /** R09: share of (non-merge) commits first pushed to a branch other than the repository's default branch. */

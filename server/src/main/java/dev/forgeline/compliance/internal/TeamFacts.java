@@ -27,10 +27,11 @@ record TeamFacts(Map<Long, Repository> repositories, List<Commit> commits, List<
     /**
      * @param firstRef the branch the commit was first pushed to (refs/heads/ stripped)
      * @param additions lines added, when the forge said; likewise deletions and filesChanged
+     * @param touchesDocs whether one of the files it touched is documentation, when the forge listed them
      */
     record Commit(long repositoryId, String sha, String authorName, String authorEmail, String authorLogin,
                   Instant authoredAt, String message, String firstRef, Integer additions, Integer deletions,
-                  Integer filesChanged) {
+                  Integer filesChanged, Boolean touchesDocs) {
 
         private static final Pattern MERGE = Pattern.compile("^Merge (branch|pull request|remote-tracking|tag|commit|'|\")");
 

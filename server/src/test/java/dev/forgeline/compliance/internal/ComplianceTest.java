@@ -143,7 +143,11 @@ class ComplianceTest {
         JsonNode signals = team("team-b").get("signals");
         Map<String, JsonNode> byKind = new LinkedHashMap<>();
         signals.forEach(s -> byKind.put(s.get("signal").asString(), s));
-        assertThat(byKind.keySet()).containsExactlyInAnyOrder("instant_issues", "self_merge");
+        assertThat(byKind.keySet()).containsExactlyInAnyOrder("empty_commits", "instant_issues", "self_merge");
+        JsonNode empty = byKind.get("empty_commits").get("evidence").get(0);
+        assertThat(empty.get("ref").asString()).isEqualTo("b3b3");
+        assertThat(empty.get("note").asString()).isEqualTo("changes nothing: fix");
+        assertThat(empty.get("url").asString()).isEqualTo("https://gitlab.example/" + course + "/team-b/-/commit/b3b3");
         JsonNode instant = byKind.get("instant_issues").get("evidence").get(0);
         assertThat(instant.get("ref").asString()).isEqualTo("#1");
         assertThat(instant.get("url").asString()).isEqualTo("https://gitlab.example/" + course + "/team-b/-/issues/1");
@@ -217,7 +221,7 @@ class ComplianceTest {
         assertThat(latest.score()).isEqualTo(34);
         assertThat(latest.level()).isEqualTo("red");
         assertThat(latest.rules().get(dev.forgeline.compliance.Rule.R12)).isEqualTo(31);
-        assertThat(latest.signals()).isEqualTo(2);
+        assertThat(latest.signals()).isEqualTo(3);
     }
 
     @Test

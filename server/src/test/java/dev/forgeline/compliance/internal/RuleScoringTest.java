@@ -31,7 +31,8 @@ class RuleScoringTest {
     }
 
     static Commit commit(String sha, String email, String when, String message, String ref, Integer lines, Integer files) {
-        return new Commit(1, sha, null, email, null, at(when), message, ref, lines, lines == null ? null : 0, files);
+        return new Commit(1, sha, null, email, null, at(when), message, ref, lines, lines == null ? null : 0, files,
+                files == null ? null : message.contains("README"));
     }
 
     /** Week 0: c1 c2 c3; week 1: nothing; week 2: c4 (merge) c5 c6; week 3: c7. Alice 4, Bob 2, Carol 0 non-merge commits. */
@@ -134,6 +135,22 @@ class RuleScoringTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("!2", "1100 lines changed"));
         assertThat(signals.get(Signal.Kind.INSTANT_ISSUES).evidence()).extracting(Evidence::ref).containsExactly("#3");
         assertThat(signals.get(Signal.Kind.SELF_MERGE).evidence()).extracting(Evidence::ref).containsExactly("!2");
+    }
+
+    @Test
+    void documentationIsJudgedByTheFilesWhenTheForgeListsThem() {
+        assertThat(FactRecorder.isDocumentation("README.md")).isTrue();
+        assertThat(FactRecorder.isDocumentation("docs/setup.txt")).isTrue();
+        assertThat(FactRecorder.isDocumentation("service/CHANGELOG")).isTrue();
+        assertThat(FactRecorder.isDocumentation("guide.adoc")).isTrue();
+        assertThat(FactRecorder.isDocumentation("src/docker.py")).isFalse();
+        assertThat(FactRecorder.isDocumentation("src/readme_parser.py")).as("README* at the start of a file name").isTrue();
+        Commit saysDocsTouchesCode = new Commit(1, "d1", null, null, null, at("2026-10-06T10:00:00Z"), "Update docs", "main", null, null, 1, false);
+        Commit saysNothingTouchesDocs = new Commit(1, "d2", null, null, null, at("2026-10-06T10:00:00Z"), "Tidy", "main", null, null, 1, true);
+        Commit unlisted = new Commit(1, "d3", null, null, null, at("2026-10-06T10:00:00Z"), "Update docs", "main", null, null, null, null);
+        assertThat(RuleScoring.documentation(saysDocsTouchesCode)).isFalse();
+        assertThat(RuleScoring.documentation(saysNothingTouchesDocs)).isTrue();
+        assertThat(RuleScoring.documentation(unlisted)).as("files not listed: the message decides").isTrue();
     }
 
     @Test

@@ -123,10 +123,11 @@ class ReportTest {
         assertThat(lines.get(title + 2)).containsExactly("Team A", "96", "green", "100", "100", "93", "100", "100", "100", "75",
                 "100", "100", "100", "-", "100", "83", "0");
         assertThat(lines.get(title + 3)).containsExactly("Team B", "34", "red", "67", "50", "60", "25", "17", "0", "-",
-                "0", "25", "50", "-", "31", "50", "2");
+                "0", "25", "50", "-", "31", "50", "3");
         int signals = lines.indexOf(List.of("Gaming signals"));
-        assertThat(lines.subList(signals + 2, signals + 4)).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
-                .containsExactlyInAnyOrder("Team B Issues opened and closed at once #1", "Team B Self-merge without review !1");
+        assertThat(lines.subList(signals + 2, signals + 5)).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
+                .containsExactlyInAnyOrder("Team B Empty commits b3b3", "Team B Issues opened and closed at once #1",
+                        "Team B Self-merge without review !1");
     }
 
     @Test
@@ -140,7 +141,7 @@ class ReportTest {
             String text = stripper.getText(pdf);
             assertThat(text).contains("Forgeline report: Software Engineering, Team B");
             assertThat(text).contains("Team Score Level R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13 Signals");
-            assertThat(text).contains("Team B 34 red 67 50 60 25 17 0 - 0 25 50 - 31 50 2");
+            assertThat(text).contains("Team B 34 red 67 50 60 25 17 0 - 0 25 50 - 31 50 3");
             assertThat(text).doesNotContain("Team A");
             assertThat(text).contains("Weighted compliance score by team");
             assertThat(text).contains("Self-merge without review !1");
