@@ -64,7 +64,11 @@ class ComplianceReportSection implements ReportSection {
             row.add(Integer.toString(result.signals().stream().mapToInt(s -> s.evidence().size()).sum()));
             rows.add(row);
             if (score != null) {
-                bars.add(new ReportTable.Bar(team.name(), score));
+                bars.add(new ReportTable.Bar(team.name(), score, switch (Level.of(score, green, amber)) {
+                    case GREEN -> ReportTable.Tone.GOOD;
+                    case AMBER -> ReportTable.Tone.WARNING;
+                    case RED -> ReportTable.Tone.BAD;
+                }));
             }
             for (Signal signal : result.signals()) {
                 for (Evidence e : signal.evidence()) {
@@ -74,7 +78,8 @@ class ComplianceReportSection implements ReportSection {
         }
         List<ReportTable> tables = new ArrayList<>();
         tables.add(new ReportTable("Course compliance", columns, rows,
-                bars.isEmpty() ? null : new ReportTable.Chart("Weighted compliance score by team", 100, bars)));
+                bars.isEmpty() ? null : new ReportTable.Chart("Weighted compliance score by team", 100, bars,
+                        List.of(new ReportTable.Mark("green " + green, green), new ReportTable.Mark("amber " + amber, amber)))));
         List<List<String>> weightRows = new ArrayList<>();
         for (Rule rule : Rule.values()) {
             weightRows.add(List.of(rule.name(), rule.title(), weight(weights.get(rule))));

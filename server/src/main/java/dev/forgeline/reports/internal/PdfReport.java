@@ -34,6 +34,9 @@ final class PdfReport {
     private static final Color HEADER = new Color(230, 233, 240);
     private static final Color RULE = new Color(200, 204, 212);
     private static final Color BAR = new Color(60, 110, 190);
+    private static final Color GOOD = new Color(46, 150, 80);
+    private static final Color WARNING = new Color(230, 160, 30);
+    private static final Color BAD = new Color(200, 60, 50);
 
     private final PDDocument document = new PDDocument();
     private final PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
@@ -185,7 +188,12 @@ final class PdfReport {
             ReportTable.Bar bar = chart.bars().get(i);
             float height = (float) (Math.max(0, Math.min(bar.value(), max)) / max * (CHART_HEIGHT - 12));
             float x = left + i * slot + (slot - barWidth) / 2;
-            page.setNonStrokingColor(BAR);
+            page.setNonStrokingColor(switch (bar.tone()) {
+                case GOOD -> GOOD;
+                case WARNING -> WARNING;
+                case BAD -> BAD;
+                case NEUTRAL -> BAR;
+            });
             page.addRect(x, baseline, barWidth, height);
             page.fill();
             page.setNonStrokingColor(Color.BLACK);
@@ -193,6 +201,17 @@ final class PdfReport {
             text(value, regular, 7, x + (barWidth - width(value, regular, 7)) / 2, baseline + height + 3);
             String label = fit(bar.label(), regular, slot - 4);
             text(label, regular, 7, left + i * slot + (slot - width(label, regular, 7)) / 2, baseline - 10);
+        }
+        for (ReportTable.Mark mark : chart.marks()) {
+            float at = baseline + (float) (Math.max(0, Math.min(mark.value(), max)) / max * (CHART_HEIGHT - 12));
+            page.setStrokingColor(Color.GRAY);
+            page.setLineWidth(0.5f);
+            page.setLineDashPattern(new float[] {3, 3}, 0);
+            page.moveTo(left, at);
+            page.lineTo(left + width, at);
+            page.stroke();
+            page.setLineDashPattern(new float[] {}, 0);
+            text(mark.label(), regular, 7, left + width - width(mark.label(), regular, 7), at + 2);
         }
         y = baseline - 30;
     }
