@@ -56,6 +56,8 @@ class ComplianceReportSection implements ReportSection {
         List<List<String>> rows = new ArrayList<>();
         List<ReportTable.Bar> bars = new ArrayList<>();
         List<List<String>> signalRows = new ArrayList<>();
+        List<List<String>> detailRows = new ArrayList<>();
+        java.util.TreeMap<java.time.LocalDate, Map<Long, Integer>> weekly = new java.util.TreeMap<>();
         for (Team team : scope.teams()) {
             ScoreStore.TeamResult result = scorer.score(team, period, now);
             Integer score = WeightedScore.of(result.scores(), weights);
@@ -70,6 +72,9 @@ class ComplianceReportSection implements ReportSection {
                     case RED -> ReportTable.Tone.BAD;
                 }));
             }
+            result.rules().forEach(r -> detailRows.add(List.of(team.name(), r.rule().name(), r.rule().title(), cell(r.score()), r.detail())));
+            scores.snapshots(team.id(), scope.from(), scope.to())
+                    .forEach(snapshot -> weekly.computeIfAbsent(snapshot.week(), week -> new java.util.HashMap<>()).put(team.id(), snapshot.score()));
             for (Signal signal : result.signals()) {
                 for (Evidence e : signal.evidence()) {
                     signalRows.add(List.of(team.name(), signal.kind().title(), e.ref(), e.url() == null ? "" : e.url(), e.note()));
@@ -83,6 +88,18 @@ class ComplianceReportSection implements ReportSection {
         List<List<String>> weightRows = new ArrayList<>();
         for (Rule rule : Rule.values()) {
             weightRows.add(List.of(rule.name(), rule.title(), weight(weights.get(rule))));
+        }
+        tables.add(new ReportTable("Rule details", List.of("Team", "Rule", "Title", "Score", "Detail"), detailRows, null));
+        if (!weekly.isEmpty()) {
+            List<String> weekColumns = new ArrayList<>(List.of("Week"));
+            scope.teams().forEach(team -> weekColumns.add(team.name()));
+            List<List<String>> weekRows = new ArrayList<>();
+            weekly.forEach((week, byTeam) -> {
+                List<String> row = new ArrayList<>(List.of(week.toString()));
+                scope.teams().forEach(team -> row.add(cell(byTeam.get(team.id()))));
+                weekRows.add(row);
+            });
+            tables.add(new ReportTable("Weekly compliance snapshots", weekColumns, weekRows, null));
         }
         tables.add(new ReportTable("Compliance rules and weights", List.of("Rule", "Title", "Weight"), weightRows, null));
         if (!signalRows.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.forgeline.reports.internal;
 
+import static dev.forgeline.schema.Tables.COMPLIANCE_SNAPSHOT;
 import static dev.forgeline.schema.Tables.REPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,6 +112,11 @@ class ReportTest {
 
     @Test
     void courseReportAsCsvHoldsEveryTeamsScores() {
+        long teamB = organisations.team(organisations.find(course.slug).orElseThrow().id(), "team-b").orElseThrow().id();
+        LocalDate week = LocalDate.ofInstant(course.day0, ZoneOffset.UTC).plusDays(7);
+        db.insertInto(COMPLIANCE_SNAPSHOT).set(COMPLIANCE_SNAPSHOT.TEAM_ID, teamB).set(COMPLIANCE_SNAPSHOT.WEEK, week)
+                .set(COMPLIANCE_SNAPSHOT.ORGANISATION_ID, 0L).set(COMPLIANCE_SNAPSHOT.SCORE, 40).set(COMPLIANCE_SNAPSHOT.RULES, "{}")
+                .set(COMPLIANCE_SNAPSHOT.TAKEN_AT, OffsetDateTime.now(ZoneOffset.UTC)).execute();
         HttpResponse<byte[]> file = generated(teacher, ADMIN_TOKEN, "course", null, "csv");
         assertThat(file.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
         assertThat(file.headers().firstValue("Content-Disposition").orElseThrow())
@@ -124,6 +130,12 @@ class ReportTest {
                 "100", "100", "100", "-", "100", "83", "0");
         assertThat(lines.get(title + 3)).containsExactly("Team B", "34", "red", "67", "50", "60", "25", "17", "0", "-",
                 "0", "25", "50", "-", "31", "50", "3");
+        int details = lines.indexOf(List.of("Rule details"));
+        assertThat(lines.subList(details + 2, lines.size())).contains(
+                List.of("Team B", "R12", "Time distribution", "31", "2 active days; busiest day has 75 % of the commits"));
+        int weekly = lines.indexOf(List.of("Weekly compliance snapshots"));
+        assertThat(lines.get(weekly + 1)).containsExactly("Week", "Team A", "Team B");
+        assertThat(lines.get(weekly + 2)).containsExactly(week.toString(), "-", "40");
         int signals = lines.indexOf(List.of("Gaming signals"));
         assertThat(lines.subList(signals + 2, signals + 5)).extracting(row -> row.get(0) + " " + row.get(1) + " " + row.get(2))
                 .containsExactlyInAnyOrder("Team B Empty commits b3b3", "Team B Issues opened and closed at once #1",
