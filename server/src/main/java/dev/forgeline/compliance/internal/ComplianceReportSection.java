@@ -1,9 +1,12 @@
 package dev.forgeline.compliance.internal;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.stereotype.Component;
 
@@ -57,7 +60,7 @@ class ComplianceReportSection implements ReportSection {
         List<ReportTable.Bar> bars = new ArrayList<>();
         List<List<String>> signalRows = new ArrayList<>();
         List<List<String>> detailRows = new ArrayList<>();
-        java.util.TreeMap<java.time.LocalDate, Map<Long, Integer>> weekly = new java.util.TreeMap<>();
+        TreeMap<LocalDate, Map<Long, Integer>> weekly = new TreeMap<>();
         for (Team team : scope.teams()) {
             ScoreStore.TeamResult result = scorer.score(team, period, now);
             Integer score = WeightedScore.of(result.scores(), weights);
@@ -74,7 +77,7 @@ class ComplianceReportSection implements ReportSection {
             }
             result.rules().forEach(r -> detailRows.add(List.of(team.name(), r.rule().name(), r.rule().title(), cell(r.score()), r.detail())));
             scores.snapshots(team.id(), scope.from(), scope.to())
-                    .forEach(snapshot -> weekly.computeIfAbsent(snapshot.week(), week -> new java.util.HashMap<>()).put(team.id(), snapshot.score()));
+                    .forEach(snapshot -> weekly.computeIfAbsent(snapshot.week(), week -> new HashMap<>()).put(team.id(), snapshot.score()));
             for (Signal signal : result.signals()) {
                 for (Evidence e : signal.evidence()) {
                     signalRows.add(List.of(team.name(), signal.kind().title(), e.ref(), e.url() == null ? "" : e.url(), e.note()));

@@ -10,7 +10,9 @@ import static dev.forgeline.schema.Tables.COMPLIANCE_REVIEW;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -93,7 +95,7 @@ class FactRecorder {
                 COMPLIANCE_COMMIT.ADDITIONS, COMPLIANCE_COMMIT.DELETIONS, COMPLIANCE_COMMIT.FILES_CHANGED,
                 COMPLIANCE_COMMIT.TOUCHES_DOCS);
         int rows = 0;
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (ForgeEvent.Commit c : push.commits()) {
             Instant at = c.authoredAt() != null ? c.authoredAt() : push.pushedAt();
             if (c.sha() == null || at == null || !seen.add(c.sha())) {
@@ -242,8 +244,8 @@ class FactRecorder {
         return true;
     }
 
-    private static final java.util.regex.Pattern DOCUMENTATION = java.util.regex.Pattern.compile(
-            "(^|/)(readme|changelog)[^/]*$|(^|/)docs?/|\\.(md|markdown|rst|adoc)$", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final Pattern DOCUMENTATION = Pattern.compile(
+            "(^|/)(readme|changelog)[^/]*$|(^|/)docs?/|\\.(md|markdown|rst|adoc)$", Pattern.CASE_INSENSITIVE);
 
     /** README*, CHANGELOG*, anything under doc/ or docs/, and Markdown, reStructuredText and AsciiDoc files. */
     static boolean isDocumentation(String path) {

@@ -1,6 +1,7 @@
 package dev.forgeline.compliance.internal;
 
 import java.util.List;
+import java.util.Locale;
 
 /** A sign that a team games the rules, with what it rests on. */
 record Signal(Kind kind, List<Evidence> evidence) {
@@ -28,7 +29,7 @@ record Signal(Kind kind, List<Evidence> evidence) {
         }
 
         String code() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -66,7 +66,7 @@ class TeamScorer {
             from = windowStart;
         }
         if (!from.isBefore(now)) {
-            from = now.minus(java.time.Duration.ofDays(1)); // scored exactly at midnight on the day's first activity
+            from = now.minus(Duration.ofDays(1)); // scored exactly at midnight on the day's first activity
         }
         return evaluate(team, repositories, teamFacts, new Period(from, now), now);
     }

@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,7 +150,7 @@ final class PdfReport {
         }
         float available = PAGE.getWidth() - 2 * MARGIN;
         float[] sorted = widths.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         float fixed = 0;
         for (int i = 0; i < sorted.length; i++) {
             float cap = (available - fixed) / (sorted.length - i);

@@ -1,5 +1,6 @@
 package dev.forgeline.reports.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -120,7 +121,7 @@ class ReportController {
         return switch (report.status()) {
             case "ready" -> {
                 byte[] content = reports.content(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no report " + id));
-                MediaType type = "pdf".equals(report.format()) ? MediaType.APPLICATION_PDF : new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
+                MediaType type = "pdf".equals(report.format()) ? MediaType.APPLICATION_PDF : new MediaType("text", "csv", StandardCharsets.UTF_8);
                 yield ResponseEntity.ok().contentType(type)
                         .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(report.fileName()).build().toString())
                         .body(content);

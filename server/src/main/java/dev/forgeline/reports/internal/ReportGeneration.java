@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +67,8 @@ class ReportGeneration implements JobHandler {
             sections.forEach(section -> tables.addAll(section.tables(scope)));
             String heading = "Forgeline report: " + scope.organisation().name()
                     + (scope.kind() == ReportScope.Kind.TEAM ? ", " + scope.teams().getFirst().name() : "");
-            String subheading = scope.kind().name().toLowerCase(java.util.Locale.ROOT) + " report, " + scope.from() + " to " + scope.to()
-                    + ", generated " + DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            String subheading = scope.kind().name().toLowerCase(Locale.ROOT) + " report, " + scope.from() + " to " + scope.to()
+                    + ", generated " + DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
             boolean pdf = "pdf".equals(report.getFormat());
             byte[] content = pdf ? PdfReport.render(heading, subheading, tables) : CsvReport.render(heading + " (" + subheading + ")", tables);
             reports.ready(id, fileName(scope, report), content);
@@ -79,7 +81,7 @@ class ReportGeneration implements JobHandler {
     private ReportScope scope(ReportRecord report) {
         Organisation organisation = organisations.find(report.getOrganisationId())
                 .orElseThrow(() -> new IllegalStateException("organisation " + report.getOrganisationId() + " no longer exists"));
-        ReportScope.Kind kind = ReportScope.Kind.valueOf(report.getScope().toUpperCase(java.util.Locale.ROOT));
+        ReportScope.Kind kind = ReportScope.Kind.valueOf(report.getScope().toUpperCase(Locale.ROOT));
         List<Team> teams = organisations.teams(organisation.id());
         if (kind == ReportScope.Kind.TEAM) {
             teams = teams.stream().filter(t -> t.id() == report.getTeamId()).toList();

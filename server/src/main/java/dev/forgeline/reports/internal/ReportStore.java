@@ -5,6 +5,7 @@ import static dev.forgeline.schema.Tables.REPORT;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.jooq.DSLContext;
@@ -19,7 +20,7 @@ class ReportStore {
     enum Status { QUEUED, RUNNING, READY, FAILED;
 
         String code() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
