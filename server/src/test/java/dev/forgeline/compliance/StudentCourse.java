@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,6 +30,7 @@ import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Team;
 import dev.forgeline.test.TestHttp;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -155,14 +157,14 @@ public final class StudentCourse {
     }
 
     /** An API token for the account, stored the way tokens are: only its SHA-256. */
-    private static String token(DSLContext db, long account) {
+    public static String token(DSLContext db, long account) {
         String token = "flp_" + UUID.randomUUID().toString().replace("-", "");
         try {
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
             db.insertInto(API_TOKEN).set(API_TOKEN.ACCOUNT_ID, account).set(API_TOKEN.NAME, "test")
                     .set(API_TOKEN.TOKEN_HASH, hash).set(API_TOKEN.SCOPES, "read,write")
                     .set(API_TOKEN.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC)).execute();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         return token;

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -32,8 +33,8 @@ import dev.forgeline.jobs.Jobs;
 
 /**
  * Requests a report (answered 202 with its id; a low-priority job generates it) and fetches it: its status while it
- * is being made, the file once ready. A team's report is for its members and managers; course and organisation
- * reports are for teachers (managers) and above.
+ * is being made, the file once ready. A team's report is for whoever may see the team; course and organisation
+ * reports are for teachers (managers) and above, and show a manager only the teams they may see.
  */
 @RestController
 @RequestMapping("/api/v1/orgs/{org}/reports")
@@ -105,8 +106,11 @@ class ReportController {
             throw bad("format must be csv or pdf");
         }
         Long teamId = team == null ? null : team.id();
+        // A manager's course report shows the teams they may see, as the compliance API does; admins and owners see all.
+        String teamIds = team != null || access.atLeast(OrgRole.ADMIN) ? null : organisations.teams(organisation.id()).stream()
+                .filter(t -> access.mayReadTeam(t.id())).map(t -> Long.toString(t.id())).collect(Collectors.joining(","));
         long id = transaction.execute(tx -> {
-            long created = reports.create(organisation.id(), scope, teamId, from, to, format, access.caller().accountId());
+            long created = reports.create(organisation.id(), scope, teamId, teamIds, from, to, format, access.caller().accountId());
             jobs.enqueueNew(ReportGeneration.JOB, "report-" + created, Long.toString(created));
             return created;
         });
@@ -131,8 +135,10 @@ class ReportController {
         };
     }
 
+    /** Its requester; for a team's report whoever may see the team; for the others admins and owners. */
     private boolean mayRead(OrgAccess access, ReportStore.Report report) {
-        return report.teamId() != null ? access.mayReadTeam(report.teamId()) : access.atLeast(OrgRole.MANAGER);
+        return report.requestedBy() == access.caller().accountId()
+                || (report.teamId() != null ? access.mayReadTeam(report.teamId()) : access.atLeast(OrgRole.ADMIN));
     }
 
     private Status status(OrgAccess access, ReportStore.Report report) {

@@ -6,9 +6,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +91,10 @@ class ReportGeneration implements JobHandler {
             if (teams.isEmpty()) {
                 throw new IllegalStateException("team " + report.getTeamId() + " no longer exists");
             }
+        } else if (report.getTeamIds() != null) {
+            Set<Long> visible = Arrays.stream(report.getTeamIds().split(",")).filter(s -> !s.isBlank()).map(Long::valueOf)
+                    .collect(Collectors.toSet());
+            teams = teams.stream().filter(t -> visible.contains(t.id())).toList();
         }
         LocalDate from = report.getPeriodFrom();
         LocalDate to = report.getPeriodTo();

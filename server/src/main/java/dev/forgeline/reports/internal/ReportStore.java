@@ -26,7 +26,8 @@ class ReportStore {
 
     /** A report without its content. */
     record Report(long id, long organisationId, String scope, Long teamId, LocalDate from, LocalDate to, String format,
-                  String status, long requestedBy, Instant requestedAt, Instant finishedAt, String error, String fileName) {
+                  String status, long requestedBy, Instant requestedAt, Instant finishedAt, String error, String fileName,
+                  String teamIds) {
     }
 
     private final DSLContext db;
@@ -35,11 +36,14 @@ class ReportStore {
         this.db = db;
     }
 
-    long create(long organisationId, String scope, Long teamId, LocalDate from, LocalDate to, String format, long requestedBy) {
+    /** @param teamIds the teams a course or organisation report may show, comma-separated; null for every team */
+    long create(long organisationId, String scope, Long teamId, String teamIds, LocalDate from, LocalDate to, String format,
+                long requestedBy) {
         return db.insertInto(REPORT)
                 .set(REPORT.ORGANISATION_ID, organisationId)
                 .set(REPORT.SCOPE, scope)
                 .set(REPORT.TEAM_ID, teamId)
+                .set(REPORT.TEAM_IDS, teamIds)
                 .set(REPORT.PERIOD_FROM, from)
                 .set(REPORT.PERIOD_TO, to)
                 .set(REPORT.FORMAT, format)
@@ -52,13 +56,13 @@ class ReportStore {
     Optional<Report> find(long organisationId, long id) {
         return db.select(REPORT.ID, REPORT.ORGANISATION_ID, REPORT.SCOPE, REPORT.TEAM_ID, REPORT.PERIOD_FROM, REPORT.PERIOD_TO,
                         REPORT.FORMAT, REPORT.STATUS, REPORT.REQUESTED_BY, REPORT.REQUESTED_AT, REPORT.FINISHED_AT, REPORT.ERROR,
-                        REPORT.FILE_NAME)
+                        REPORT.FILE_NAME, REPORT.TEAM_IDS)
                 .from(REPORT).where(REPORT.ID.eq(id)).and(REPORT.ORGANISATION_ID.eq(organisationId))
                 .fetchOptional(r -> new Report(r.get(REPORT.ID), r.get(REPORT.ORGANISATION_ID), r.get(REPORT.SCOPE), r.get(REPORT.TEAM_ID),
                         r.get(REPORT.PERIOD_FROM), r.get(REPORT.PERIOD_TO), r.get(REPORT.FORMAT), r.get(REPORT.STATUS),
                         r.get(REPORT.REQUESTED_BY), r.get(REPORT.REQUESTED_AT).toInstant(),
                         r.get(REPORT.FINISHED_AT) == null ? null : r.get(REPORT.FINISHED_AT).toInstant(), r.get(REPORT.ERROR),
-                        r.get(REPORT.FILE_NAME)));
+                        r.get(REPORT.FILE_NAME), r.get(REPORT.TEAM_IDS)));
     }
 
     Optional<ReportRecord> record(long id) {

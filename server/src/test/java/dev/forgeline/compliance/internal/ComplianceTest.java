@@ -8,11 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +25,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgeline.activity.ActivityRecorded;
 import dev.forgeline.activity.ForgeEvent;
 import dev.forgeline.activity.Repositories;
+import dev.forgeline.compliance.ComplianceScores;
+import dev.forgeline.compliance.Rule;
 import dev.forgeline.compliance.StudentCourse;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.ForgelineTest;
 import dev.forgeline.test.TestHttp;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,9 +61,9 @@ class ComplianceTest {
     @Autowired Repositories repositories;
     @Autowired ComplianceSnapshots snapshots;
     @Autowired FactStore facts;
-    @Autowired org.springframework.context.ApplicationEventPublisher events;
-    @Autowired org.springframework.transaction.support.TransactionTemplate transaction;
-    @Autowired dev.forgeline.compliance.ComplianceScores complianceScores;
+    @Autowired ApplicationEventPublisher events;
+    @Autowired TransactionTemplate transaction;
+    @Autowired ComplianceScores complianceScores;
     @LocalServerPort int port;
 
     TestHttp teacher;
@@ -220,7 +227,7 @@ class ComplianceTest {
         var latest = complianceScores.latest(teamId).orElseThrow();
         assertThat(latest.score()).isEqualTo(34);
         assertThat(latest.level()).isEqualTo("red");
-        assertThat(latest.rules().get(dev.forgeline.compliance.Rule.R12)).isEqualTo(31);
+        assertThat(latest.rules().get(Rule.R12)).isEqualTo(31);
         assertThat(latest.signals()).isEqualTo(3);
     }
 
@@ -239,8 +246,8 @@ class ComplianceTest {
                 new ForgeEvent.Issue(repo, 3, "Plan", "open", "dave", List.of(), t, t, null),
                 new ForgeEvent.Issue(repo, 3, "Plan", "closed", null, List.of(), t, t.plusSeconds(30), t.plusSeconds(30)));
         record(inOrder, history);
-        List<ForgeEvent> backwards = new java.util.ArrayList<>(history);
-        java.util.Collections.reverse(backwards);
+        List<ForgeEvent> backwards = new ArrayList<>(history);
+        Collections.reverse(backwards);
         record(reversed, backwards);
         record(reversed, backwards);
 

@@ -3,11 +3,13 @@ package dev.forgeline.compliance.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import dev.forgeline.compliance.Rule;
@@ -108,8 +110,8 @@ class RuleScoringTest {
         assertThat(scores.get(Rule.R11).evidence()).extracting(Evidence::ref).containsExactly("c5", "c6");
         assertThat(scores.get(Rule.R12).evidence()).extracting(Evidence::ref).containsExactly("2026-10-06");
         assertThat(scores.get(Rule.R13).evidence()).extracting(Evidence::ref, Evidence::note)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "reviewed no one else's work"),
-                        org.assertj.core.groups.Tuple.tuple("carol", "no activity"));
+                .containsExactly(Tuple.tuple("alice", "reviewed no one else's work"),
+                        Tuple.tuple("carol", "no activity"));
     }
 
     @Test
@@ -132,7 +134,7 @@ class RuleScoringTest {
         assertThat(signals.keySet()).containsExactlyInAnyOrder(Signal.Kind.values());
         assertThat(signals.get(Signal.Kind.EMPTY_COMMITS).evidence()).extracting(Evidence::ref).containsExactly("c6");
         assertThat(signals.get(Signal.Kind.LINE_INFLATION).evidence()).extracting(Evidence::ref, Evidence::note)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("!2", "1100 lines changed"));
+                .containsExactly(Tuple.tuple("!2", "1100 lines changed"));
         assertThat(signals.get(Signal.Kind.INSTANT_ISSUES).evidence()).extracting(Evidence::ref).containsExactly("#3");
         assertThat(signals.get(Signal.Kind.SELF_MERGE).evidence()).extracting(Evidence::ref).containsExactly("!2");
     }
@@ -162,7 +164,7 @@ class RuleScoringTest {
     @Test
     void weightedScoreLeavesUnscoredRulesOut() {
         Map<Rule, Integer> scores = Map.of(Rule.R01, 100, Rule.R02, 40);
-        Map<Rule, Double> weights = new java.util.EnumMap<>(Rule.class);
+        Map<Rule, Double> weights = new EnumMap<>(Rule.class);
         for (Rule rule : Rule.values()) {
             weights.put(rule, 1.0);
         }

@@ -4,7 +4,10 @@ import static dev.forgeline.schema.Tables.COMPLIANCE_SNAPSHOT;
 import static dev.forgeline.schema.Tables.REPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +32,12 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.forgeline.activity.Repositories;
 import dev.forgeline.compliance.StudentCourse;
+import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.ForgelineTest;
 import dev.forgeline.test.TestHttp;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -100,10 +105,10 @@ class ReportTest {
 
     private HttpResponse<byte[]> download(String token, String path) {
         try {
-            return java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                     .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -159,6 +164,23 @@ class ReportTest {
             assertThat(text).contains("Self-merge without review !1");
             assertThat(text).contains("Issues opened and closed at once #1");
         }
+    }
+
+    @Test
+    void aManagersCourseReportShowsOnlyTheTeamsTheyMaySee() {
+        long org = organisations.find(course.slug).orElseThrow().id();
+        long manager = organisations.createAccount("manager-" + course.slug, "Manager of Team A", null);
+        organisations.addMember(org, manager, OrgRole.MANAGER);
+        organisations.addTeamMember(organisations.team(org, "team-a").orElseThrow().id(), manager);
+        String token = StudentCourse.token(db, manager);
+
+        HttpResponse<byte[]> file = generated(new TestHttp(port, token), token, "course", null, "csv");
+        List<List<String>> lines = Csv.parse(new String(file.body(), StandardCharsets.UTF_8));
+        int title = lines.indexOf(List.of("Course compliance"));
+        assertThat(lines.get(title + 2).getFirst()).isEqualTo("Team A");
+        assertThat(lines.get(title + 3)).as("no other team").isEmpty();
+        var teacherReport = json.readTree(request(teacher, "course", null, "csv").body());
+        assertThat(download(token, teacherReport.get("url").asString()).statusCode()).as("the admin's report shows every team").isEqualTo(404);
     }
 
     @Test
