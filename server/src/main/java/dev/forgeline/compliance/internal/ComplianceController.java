@@ -45,25 +45,25 @@ class ComplianceController {
         this.amber = settings.compliance().amber();
     }
 
-    record Compliance(String organisation, Thresholds thresholds, List<TeamCompliance> teams) {
+    record ComplianceView(String organisation, ComplianceThresholds thresholds, List<TeamComplianceView> teams) {
     }
 
-    record Thresholds(int green, int amber) {
+    record ComplianceThresholds(int green, int amber) {
     }
 
     /** score and level are null until the team is first scored, or when no weighted rule could be scored. */
-    record TeamCompliance(String team, String name, Integer score, String level, Instant computedAt, Instant from, Instant to,
-                          List<RuleResult> rules, List<SignalResult> signals, List<ScoreStore.Snapshot> trend) {
+    record TeamComplianceView(String team, String name, Integer score, String level, Instant computedAt, Instant from, Instant to,
+                          List<RuleView> rules, List<SignalView> signals, List<ScoreStore.Snapshot> trend) {
     }
 
-    record RuleResult(String rule, String title, Integer score, double weight, String detail, List<Evidence> evidence) {
+    record RuleView(String rule, String title, Integer score, double weight, String detail, List<Evidence> evidence) {
     }
 
-    record SignalResult(String signal, String title, int count, List<Evidence> evidence) {
+    record SignalView(String signal, String title, int count, List<Evidence> evidence) {
     }
 
     @GetMapping("/metrics/compliance")
-    Compliance compliance(OrgAccess access, @RequestParam(required = false) String team) {
+    ComplianceView compliance(OrgAccess access, @RequestParam(required = false) String team) {
         long organisationId = access.organisation().id();
         List<Team> teams;
         if (team != null) {
@@ -75,37 +75,37 @@ class ComplianceController {
         }
         Map<Rule, Double> weights = scores.weights(organisationId);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        List<TeamCompliance> results = new ArrayList<>();
+        List<TeamComplianceView> results = new ArrayList<>();
         for (Team t : teams) {
             List<ScoreStore.Snapshot> trend = scores.snapshots(t.id(), today.minusWeeks(TREND_WEEKS), today);
             results.add(scores.find(t.id()).map(r -> view(t, r, weights, trend))
-                    .orElseGet(() -> new TeamCompliance(t.slug(), t.name(), null, null, null, null, null, List.of(), List.of(), trend)));
+                    .orElseGet(() -> new TeamComplianceView(t.slug(), t.name(), null, null, null, null, null, List.of(), List.of(), trend)));
         }
-        return new Compliance(access.organisation().slug(), new Thresholds(green, amber), results);
+        return new ComplianceView(access.organisation().slug(), new ComplianceThresholds(green, amber), results);
     }
 
-    private TeamCompliance view(Team team, ScoreStore.TeamResult result, Map<Rule, Double> weights, List<ScoreStore.Snapshot> trend) {
+    private TeamComplianceView view(Team team, ScoreStore.TeamResult result, Map<Rule, Double> weights, List<ScoreStore.Snapshot> trend) {
         Integer score = WeightedScore.of(result.scores(), weights);
-        return new TeamCompliance(team.slug(), team.name(), score, score == null ? null : Level.of(score, green, amber).code(),
+        return new TeamComplianceView(team.slug(), team.name(), score, score == null ? null : Level.of(score, green, amber).code(),
                 result.computedAt(), result.period().from(), result.period().to(),
-                result.rules().stream().map(r -> new RuleResult(r.rule().name(), r.rule().title(), r.score(), weights.get(r.rule()),
+                result.rules().stream().map(r -> new RuleView(r.rule().name(), r.rule().title(), r.score(), weights.get(r.rule()),
                         r.detail(), r.evidence())).toList(),
-                result.signals().stream().map(s -> new SignalResult(s.kind().code(), s.kind().title(), s.evidence().size(),
+                result.signals().stream().map(s -> new SignalView(s.kind().code(), s.kind().title(), s.evidence().size(),
                         s.evidence())).toList(),
                 trend);
     }
 
-    record Weights(Map<String, Double> weights) {
+    record ComplianceWeights(Map<String, Double> weights) {
     }
 
     @GetMapping("/compliance/weights")
-    Weights weights(OrgAccess access) {
+    ComplianceWeights weights(OrgAccess access) {
         return view(scores.weights(access.organisation().id()));
     }
 
     /** Sets the weights named in the body (others keep theirs); a teacher's (manager's) right. */
     @PutMapping("/compliance/weights")
-    Weights setWeights(OrgAccess access, @RequestBody(required = false) Weights body) {
+    ComplianceWeights setWeights(OrgAccess access, @RequestBody(required = false) ComplianceWeights body) {
         if (!access.atLeast(OrgRole.MANAGER)) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only teachers set the compliance weights");
         }
@@ -130,10 +130,10 @@ class ComplianceController {
         return view(after);
     }
 
-    private static Weights view(Map<Rule, Double> weights) {
+    private static ComplianceWeights view(Map<Rule, Double> weights) {
         Map<String, Double> byCode = new LinkedHashMap<>();
         weights.forEach((rule, weight) -> byCode.put(rule.name(), weight));
-        return new Weights(byCode);
+        return new ComplianceWeights(byCode);
     }
 
     private static ResponseStatusException bad(String detail) {

@@ -58,12 +58,12 @@ class ReportController {
     record NewReport(String scope, String team, String from, String to, String format) {
     }
 
-    record Status(long id, String scope, String team, LocalDate from, LocalDate to, String format, String status,
+    record ReportStatus(long id, String scope, String team, LocalDate from, LocalDate to, String format, String status,
                   Instant requestedAt, Instant finishedAt, String error, String url) {
     }
 
     @PostMapping
-    ResponseEntity<Status> request(OrgAccess access, @RequestBody(required = false) NewReport body) {
+    ResponseEntity<ReportStatus> request(OrgAccess access, @RequestBody(required = false) NewReport body) {
         if (body == null) {
             throw bad("give scope, from, to and format, e.g. {\"scope\":\"team\",\"team\":\"team-a\",\"from\":\"2026-10-01\",\"to\":\"2026-10-31\",\"format\":\"pdf\"}");
         }
@@ -141,10 +141,10 @@ class ReportController {
                 || (report.teamId() != null ? access.mayReadTeam(report.teamId()) : access.atLeast(OrgRole.ADMIN));
     }
 
-    private Status status(OrgAccess access, ReportStore.Report report) {
+    private ReportStatus status(OrgAccess access, ReportStore.Report report) {
         String team = report.teamId() == null ? null : organisations.teams(report.organisationId()).stream()
                 .filter(t -> t.id() == report.teamId()).map(Team::slug).findFirst().orElse(null);
-        return new Status(report.id(), report.scope(), team, report.from(), report.to(), report.format(), report.status(),
+        return new ReportStatus(report.id(), report.scope(), team, report.from(), report.to(), report.format(), report.status(),
                 report.requestedAt(), report.finishedAt(), report.error(),
                 "/api/v1/orgs/" + access.organisation().slug() + "/reports/" + report.id());
     }
