@@ -28,12 +28,12 @@ class ComplianceScoring implements RecurringJob {
     private static final Logger log = LoggerFactory.getLogger(ComplianceScoring.class);
 
     private final Organisations organisations;
-    private final FactStore facts;
+    private final TeamFactStore facts;
     private final ScoreStore scores;
     private final TeamScorer scorer;
     private final Duration rescoreAfter;
 
-    ComplianceScoring(Organisations organisations, FactStore facts, ScoreStore scores, TeamScorer scorer, ForgelineProperties settings) {
+    ComplianceScoring(Organisations organisations, TeamFactStore facts, ScoreStore scores, TeamScorer scorer, ForgelineProperties settings) {
         this.organisations = organisations;
         this.facts = facts;
         this.scores = scores;

@@ -31,10 +31,10 @@ import dev.forgeline.platform.ForgelineProperties;
 class TeamScorer {
 
     private final Organisations organisations;
-    private final FactStore facts;
+    private final TeamFactStore facts;
     private final Duration window;
 
-    TeamScorer(Organisations organisations, FactStore facts, ForgelineProperties settings) {
+    TeamScorer(Organisations organisations, TeamFactStore facts, ForgelineProperties settings) {
         this.organisations = organisations;
         this.facts = facts;
         this.window = settings.compliance().window();

@@ -60,7 +60,7 @@ class ComplianceTest {
     @Autowired Organisations organisations;
     @Autowired Repositories repositories;
     @Autowired ComplianceSnapshots snapshots;
-    @Autowired FactStore facts;
+    @Autowired TeamFactStore facts;
     @Autowired ApplicationEventPublisher events;
     @Autowired TransactionTemplate transaction;
     @Autowired ComplianceScores complianceScores;

@@ -141,12 +141,12 @@ class RuleScoringTest {
 
     @Test
     void documentationIsJudgedByTheFilesWhenTheForgeListsThem() {
-        assertThat(FactRecorder.isDocumentation("README.md")).isTrue();
-        assertThat(FactRecorder.isDocumentation("docs/setup.txt")).isTrue();
-        assertThat(FactRecorder.isDocumentation("service/CHANGELOG")).isTrue();
-        assertThat(FactRecorder.isDocumentation("guide.adoc")).isTrue();
-        assertThat(FactRecorder.isDocumentation("src/docker.py")).isFalse();
-        assertThat(FactRecorder.isDocumentation("src/readme_parser.py")).as("README* at the start of a file name").isTrue();
+        assertThat(TeamFactRecorder.isDocumentation("README.md")).isTrue();
+        assertThat(TeamFactRecorder.isDocumentation("docs/setup.txt")).isTrue();
+        assertThat(TeamFactRecorder.isDocumentation("service/CHANGELOG")).isTrue();
+        assertThat(TeamFactRecorder.isDocumentation("guide.adoc")).isTrue();
+        assertThat(TeamFactRecorder.isDocumentation("src/docker.py")).isFalse();
+        assertThat(TeamFactRecorder.isDocumentation("src/readme_parser.py")).as("README* at the start of a file name").isTrue();
         Commit saysDocsTouchesCode = new Commit(1, "d1", null, null, null, at("2026-10-06T10:00:00Z"), "Update docs", "main", null, null, 1, false);
         Commit saysNothingTouchesDocs = new Commit(1, "d2", null, null, null, at("2026-10-06T10:00:00Z"), "Tidy", "main", null, null, 1, true);
         Commit unlisted = new Commit(1, "d3", null, null, null, at("2026-10-06T10:00:00Z"), "Update docs", "main", null, null, null, null);

@@ -34,14 +34,14 @@ import dev.forgeline.activity.ForgeEvent.Review;
  * per event, each idempotent and order-independent (an older snapshot never overwrites a newer one).
  */
 @Component
-class FactRecorder {
+class TeamFactRecorder {
 
     private static final Set<String> FINISHED = Set.of("success", "failed", "failure", "canceled", "cancelled", "skipped",
             "timed_out", "action_required", "neutral", "stale", "manual");
 
     private final DSLContext db;
 
-    FactRecorder(DSLContext db) {
+    TeamFactRecorder(DSLContext db) {
         this.db = db;
     }
 
@@ -104,7 +104,7 @@ class FactRecorder {
             // The first push that carries a commit says where it was made; a later merge push to main must not move it.
             insert = insert.values(repositoryId, c.sha(), clip(c.authorName(), 200), clip(c.authorEmail(), 320),
                     clip(c.authorLogin(), 200), utc(at), clip(c.message(), 2000), clip(branch, 300), c.additions(), c.deletions(),
-                    c.files().size(), c.files().stream().anyMatch(FactRecorder::isDocumentation));
+                    c.files().size(), c.files().stream().anyMatch(TeamFactRecorder::isDocumentation));
             rows++;
         }
         if (rows > 0) {

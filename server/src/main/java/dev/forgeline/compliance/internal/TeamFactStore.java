@@ -21,11 +21,11 @@ import org.springframework.stereotype.Repository;
 
 /** Reads compliance's facts for a set of repositories and a period, and which repositories changed since they were scored. */
 @Repository
-class FactStore {
+class TeamFactStore {
 
     private final DSLContext db;
 
-    FactStore(DSLContext db) {
+    TeamFactStore(DSLContext db) {
         this.db = db;
     }
 
