@@ -27,6 +27,7 @@ public record ForgelineProperties(
         @DefaultValue Jobs jobs,
         @DefaultValue Audit audit,
         @DefaultValue Ingest ingest,
+        @DefaultValue Compliance compliance,
         @DefaultValue Identity identity) {
 
     public static final String PREFIX = "forgeline";
@@ -96,6 +97,20 @@ public record ForgelineProperties(
 
     public record Ingest(@DefaultValue("90d") Duration retention, @DefaultValue("5m") Duration stuckAfter,
                          @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody) {
+    }
+
+    /**
+     * Course compliance and reports: the period teams are scored over, the level thresholds, how often scores are
+     * refreshed without new events, and how long snapshots and generated reports are kept.
+     */
+    public record Compliance(@DefaultValue("84d") Duration window, @DefaultValue("80") int green,
+                             @DefaultValue("50") int amber, @DefaultValue("1h") Duration rescoreAfter,
+                             @DefaultValue("180d") Duration snapshotRetention, @DefaultValue("7d") Duration reportRetention) {
+        public Compliance {
+            if (amber < 0 || green > 100 || amber >= green) {
+                throw new IllegalArgumentException("compliance thresholds need 0 <= amber < green <= 100");
+            }
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import static dev.forgeline.schema.Tables.REPOSITORY;
 import static dev.forgeline.schema.Tables.WEBHOOK_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -160,7 +162,8 @@ class IsolationMatrixTest {
                     TestHttp http = new TestHttp(port, tokenOf.get(who));
                     HttpResponse<String> answer = switch (route.method()) {
                         case "GET" -> http.get(path.path());
-                        case "POST", "PUT", "PATCH" -> http.post(path.path(), "{}");
+                        case "POST" -> http.post(path.path(), "{}");
+                        case "PUT", "PATCH" -> withBody(route.method(), path.path(), tokenOf.get(who));
                         default -> http.send(route.method(), path.path());
                     };
                     cells++;
@@ -178,6 +181,15 @@ class IsolationMatrixTest {
         }
         assertThat(cells).isGreaterThan(200);
         assertThat(failures).isEmpty();
+    }
+
+    private HttpResponse<String> withBody(String method, String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return TestHttp.send(request.build());
     }
 
     /** The exact status a refusal must have, or null when the caller is authorised (any answer but a refusal). */
