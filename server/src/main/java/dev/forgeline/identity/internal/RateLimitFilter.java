@@ -56,7 +56,11 @@ final class RateLimitFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        ConsumptionProbe probe = limits.take(group, caller);
+        ConsumptionProbe probe = limits.take(group, caller).orElse(null);
+        if (probe == null) {
+            chain.doFilter(request, response);
+            return;
+        }
         if (probe.isConsumed()) {
             response.setHeader("X-RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
             chain.doFilter(request, response);

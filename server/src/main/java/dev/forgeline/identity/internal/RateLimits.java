@@ -2,11 +2,14 @@ package dev.forgeline.identity.internal;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.forgeline.platform.ForgelineProperties;
@@ -22,9 +25,9 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 
 /**
- * Token buckets per route group and caller. On PostgreSQL every web process shares them through the
- * {@code rate_limit_bucket} table (Bucket4j, one row per caller, locked while it is updated); on the embedded
- * database there is one process and they live in memory.
+ * Token buckets per route group and caller. On PostgreSQL every web process shares the API and sign-in buckets
+ * through the {@code rate_limit_bucket} table (Bucket4j, one row per caller, locked while it is updated); webhook
+ * buckets, and every bucket on the embedded database, live in the process's memory.
  */
 @Component
 class RateLimits {
@@ -34,6 +37,7 @@ class RateLimits {
 
     /** Enough for a burst of a few thousand callers; beyond it, forgetting everyone's history is the cheap way out. */
     private static final int MAX_LOCAL_BUCKETS = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(RateLimits.class);
 
     private final RateLimit settings;
     private final Map<Group, BucketConfiguration> configurations;
@@ -58,12 +62,21 @@ class RateLimits {
         return settings.enabled();
     }
 
-    /** Takes one request from the caller's bucket in the group; the probe says whether it was there, or how long to wait. */
-    ConsumptionProbe take(Group group, String caller) {
+    /**
+     * Takes one request from the caller's bucket in the group; the probe says whether it was there, or how long to
+     * wait. Empty when the shared buckets cannot be reached: the request goes on, and the database's own answer
+     * (503 while it is away) is what the caller gets, never a 500 from the limiter.
+     */
+    Optional<ConsumptionProbe> take(Group group, String caller) {
         // The limits are part of the key: a changed setting starts fresh buckets instead of inheriting old ones.
         BucketConfiguration configuration = configurations.get(group);
         String key = group.name().toLowerCase() + "/" + limitsOf(group) + ":" + caller;
-        return bucket(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+        try {
+            return Optional.of(bucket(group, key, () -> configuration).tryConsumeAndReturnRemaining(1));
+        } catch (RuntimeException unreachable) {
+            log.warn("rate limits are not enforced while their table cannot be reached: {}", unreachable.toString());
+            return Optional.empty();
+        }
     }
 
     /** Deletes shared buckets that have refilled completely: they hold nothing a new bucket would not. */
@@ -71,8 +84,12 @@ class RateLimits {
         return shared == null ? 0 : shared.removeExpired(1000);
     }
 
-    private Bucket bucket(String key, Supplier<BucketConfiguration> configuration) {
-        if (shared != null) {
+    /**
+     * Webhook buckets stay in each process, even on PostgreSQL: a shared bucket is one row every delivery of a
+     * connection would lock in turn, which caps the accept rate at one round trip at a time.
+     */
+    private Bucket bucket(Group group, String key, Supplier<BucketConfiguration> configuration) {
+        if (shared != null && group != Group.WEBHOOK) {
             return ((ProxyManager<String>) shared).getProxy(key, configuration);
         }
         if (local.size() > MAX_LOCAL_BUCKETS) {
