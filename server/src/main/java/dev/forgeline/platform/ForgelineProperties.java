@@ -26,7 +26,8 @@ public record ForgelineProperties(
         @DefaultValue Log log,
         @DefaultValue Jobs jobs,
         @DefaultValue Audit audit,
-        @DefaultValue Ingest ingest) {
+        @DefaultValue Ingest ingest,
+        @DefaultValue Analytics analytics) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -95,6 +96,19 @@ public record ForgelineProperties(
 
     public record Ingest(@DefaultValue("90d") Duration retention, @DefaultValue("5m") Duration stuckAfter,
                          @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody) {
+    }
+
+    /** Engineering metrics: which events count as what, alert thresholds, snapshot retention. */
+    public record Analytics(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("UTC") java.time.ZoneId timeZone,
+            @DefaultValue("(?i)^(production|prod|live)([-_/ .].*)?$") String productionEnvironments,
+            @DefaultValue("incident") String incidentLabel,
+            @DefaultValue("180d") Duration snapshotRetention,
+            @DefaultValue("3") int inactivityWorkingDays,
+            @DefaultValue("24h") Duration reviewWait,
+            @DefaultValue("2.0") double reviewerOverload,
+            @DefaultValue("15") double scoreDrop) {
     }
 
     public boolean hasRole(Role role) {
