@@ -71,4 +71,7 @@ public interface Metrics {
     List<Day> daily(long organisationId, Filter filter);
 
     Reliability reliability(long organisationId, Filter filter);
+
+    /** The organisation's alerts, newest first: open ones only, or resolved ones too. */
+    List<Alert> alerts(long organisationId, boolean includeResolved, int limit, int offset);
 }

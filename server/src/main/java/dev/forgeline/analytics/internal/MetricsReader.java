@@ -468,4 +468,18 @@ class MetricsReader implements Metrics {
         return Math.round(v * 1000) / 1000.0;
     }
 
+
+    // Alerts ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<dev.forgeline.analytics.Alert> alerts(long organisationId, boolean includeResolved, int limit, int offset) {
+        var a = dev.forgeline.schema.Tables.AN_ALERT;
+        Condition c = a.ORGANISATION_ID.eq(organisationId);
+        if (!includeResolved) {
+            c = c.and(a.RESOLVED_AT.isNull());
+        }
+        return db.selectFrom(a).where(c).orderBy(a.OPENED_AT.desc(), a.ID.desc()).limit(limit).offset(offset)
+                .fetch(r -> new dev.forgeline.analytics.Alert(r.getId(), r.getKind(), r.getSubject(), r.getEvidence(),
+                        r.getOpenedAt().toInstant(), FactStore.instant(r.getResolvedAt())));
+    }
 }
