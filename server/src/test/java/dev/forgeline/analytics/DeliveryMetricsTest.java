@@ -223,7 +223,7 @@ class DeliveryMetricsTest {
         assertThat(r.at("/score/mergeTimeEfficiency").asDouble()).isEqualTo(1.0);
         assertThat(r.at("/score/activityStability").asDouble()).isEqualTo(0.0);
         assertThat(r.at("/score/score").asDouble()).isEqualTo(48.75);
-        assertThat(r.at("/window/from").asString()).isEqualTo("2026-05-03");
+        assertThat(r.at("/window/from").asString()).isEqualTo("2026-05-04");
     }
 
     @Test
