@@ -6,6 +6,7 @@ import static dev.forgeline.schema.Tables.AN_DEPLOYMENT;
 import static dev.forgeline.schema.Tables.AN_INCIDENT;
 import static dev.forgeline.schema.Tables.AN_PR_REVIEWER;
 import static dev.forgeline.schema.Tables.AN_PULL_REQUEST;
+import static dev.forgeline.schema.Tables.AN_REPOSITORY_LOCK;
 import static dev.forgeline.schema.Tables.AN_RESPONSE;
 
 import java.time.Instant;
@@ -79,6 +80,9 @@ class FullRecompute implements RecurringJob {
     }
 
     void recompute() {
+        // Events of known repositories wait until the rebuild commits, so that none is lost between its reads and writes.
+        db.select(AN_REPOSITORY_LOCK.REPOSITORY_ID).from(AN_REPOSITORY_LOCK).orderBy(AN_REPOSITORY_LOCK.REPOSITORY_ID)
+                .forUpdate().fetch();
         production.forget();
         productionFlags();
         incidentLinks();

@@ -8,7 +8,6 @@ import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.sum;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -392,9 +391,10 @@ class MetricsReader implements Metrics {
                 weeks.put(person, new Weeks(w.merged(), w.activity(), given[0], w.mergeSeconds()));
             });
         }
+        Map<Long, Collection<Long>> teams = referenceTeams(organisationId, teamId, people);
         List<PersonScore> scores = new ArrayList<>();
         for (Person p : subjects) {
-            Collection<Long> team = referenceTeam(organisationId, p, teamId, people);
+            Collection<Long> team = teams.get(p.accountId());
             double teamReviews = 0;
             for (long member : team) {
                 teamReviews += weeks.get(member) == null ? 0 : weeks.get(member).reviewsGiven();
@@ -405,16 +405,26 @@ class MetricsReader implements Metrics {
         return scores;
     }
 
-    /** The people whose average review count a person is compared with: the asked team, else their first team, else everyone. */
-    private Collection<Long> referenceTeam(long organisationId, Person person, Long teamId, List<Person> people) {
+    /**
+     * The people each person's review count is compared with: the asked team, else their first team (lowest id),
+     * else everyone in the organisation.
+     */
+    private Map<Long, Collection<Long>> referenceTeams(long organisationId, Long teamId, List<Person> people) {
+        Map<Long, Collection<Long>> out = new HashMap<>();
         if (teamId != null) {
-            return organisations.teamMembers(teamId);
+            Set<Long> members = organisations.teamMembers(teamId);
+            people.forEach(p -> out.put(p.accountId(), members));
+            return out;
         }
-        var teams = organisations.teamsOf(organisationId, person.accountId());
-        if (!teams.isEmpty()) {
-            return organisations.teamMembers(teams.stream().min(Long::compare).orElseThrow());
+        List<Team> teams = new ArrayList<>(organisations.teams(organisationId));
+        teams.sort(java.util.Comparator.comparingLong(Team::id).reversed());
+        for (Team team : teams) {
+            Set<Long> members = organisations.teamMembers(team.id());
+            members.forEach(m -> out.put(m, members)); // lower ids come last and win
         }
-        return people.stream().map(Person::accountId).toList();
+        List<Long> everyone = people.stream().map(Person::accountId).toList();
+        people.forEach(p -> out.putIfAbsent(p.accountId(), everyone));
+        return out;
     }
 
     /** DevPulse's Delivery Reliability Score from one person's weekly figures (docs/metrics.md). */
