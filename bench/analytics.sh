@@ -71,9 +71,13 @@ sql $db "select 'facts: ' || (select count(*) from an_pull_request) || ' pull re
   || ' person-days, ' || (select count(*) from an_repository_day) || ' repository-days'"
 
 echo "== full recompute" >&2
-serve $db worker recompute.log FORGELINE_JOBS_ANALYTICSRECOMPUTE_SCHEDULE=5s FORGELINE_JOBS_ANALYTICSALERTS_ENABLED=false \
+serve $db worker,scheduler recompute.log FORGELINE_JOBS_ANALYTICSRECOMPUTE_SCHEDULE=5s FORGELINE_JOBS_ANALYTICSALERTS_ENABLED=false \
   FORGELINE_JOBS_ANALYTICSSNAPSHOTS_ENABLED=false
-until grep -q "analytics recomputed in" "$home/recompute.log"; do sleep 1; done
+waited=0
+until grep -q "analytics recomputed in" "$home/recompute.log"; do
+  sleep 1; waited=$((waited + 1))
+  [ $waited -lt 900 ] || { echo "no recompute after 900 s; see the log:" >&2; tail -20 "$home/recompute.log" >&2; exit 1; }
+done
 stop
 echo "RESULT full recompute: $(grep -o 'analytics recomputed in [0-9]* ms' "$home/recompute.log" | head -1)"
 

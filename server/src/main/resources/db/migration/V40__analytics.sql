@@ -149,6 +149,10 @@ create table an_repository_day (
   commits             int    not null default 0,
   deployments         int    not null default 0,
   failed_deployments  int    not null default 0,
+  prs_reviewed        int    not null default 0,
+  additions           bigint not null default 0,
+  deletions           bigint not null default 0,
+  comments            int    not null default 0,
   constraint an_repository_day_pk primary key (repository_id, activity_day)
 );
 

@@ -53,6 +53,9 @@ class DeliveryMetricsTest {
 
     TestHttp admin;
     String org;
+    String ana_;
+    String ben_;
+    String cai_;
     long ana;
     long ben;
     String anaToken;
@@ -66,6 +69,10 @@ class DeliveryMetricsTest {
     void history() {
         admin = new TestHttp(port, ADMIN_TOKEN);
         String suffix = Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()) % 1_000_000_000L);
+        // Forge logins are linked to one account each, across organisations: every run has its own.
+        ana_ = "ana-" + suffix;
+        ben_ = "ben-" + suffix;
+        cai_ = "cai-" + suffix;
         String secret = "secret-" + UUID.randomUUID();
         long connection = json.readTree(admin.post("/api/v1/connections",
                 "{\"provider\":\"github\",\"name\":\"m" + suffix + "\",\"secret\":\"" + secret + "\"}").body()).get("id").asLong();
@@ -74,20 +81,20 @@ class DeliveryMetricsTest {
         List<Delivery> d = new ArrayList<>();
         // PR 1 by ana: commit 08:00, opened 10:00, ben comments at 09:00 (before it opened: pickup 0), ben reviews
         // at 14:00, ana merges on the 2nd at 10:00, production deployment finishes at 12:00.
-        d.add(repo.push("f1", List.of(new Commit("a".repeat(40), "ana", at("01T08:00")))));
-        d.add(repo.pullRequest("opened", 1, "ana", "open", at("01T10:00"), at("01T10:00"), null, "f1", "ana", 100, 20));
-        d.add(repo.comment(9001, 1, "ben", at("01T09:00")));
-        d.add(repo.review(9002, 1, "ana", at("01T10:00"), "f1", "ben", at("01T14:00")));
-        d.add(repo.pullRequest("closed", 1, "ana", "merged", at("01T10:00"), at("02T10:00"), at("02T10:00"), "f1", "ana", 100, 20));
+        d.add(repo.push("f1", List.of(new Commit("a".repeat(40), ana_, at("01T08:00")))));
+        d.add(repo.pullRequest("opened", 1, ana_, "open", at("01T10:00"), at("01T10:00"), null, "f1", ana_, 100, 20));
+        d.add(repo.comment(9001, 1, ben_, at("01T09:00")));
+        d.add(repo.review(9002, 1, ana_, at("01T10:00"), "f1", ben_, at("01T14:00")));
+        d.add(repo.pullRequest("closed", 1, ana_, "merged", at("01T10:00"), at("02T10:00"), at("02T10:00"), "f1", ana_, 100, 20));
         d.add(repo.deploymentStatus(501, "production", "1".repeat(40), "in_progress", at("02T11:30"), at("02T11:30")));
         d.add(repo.deploymentStatus(501, "production", "1".repeat(40), "success", at("02T11:30"), at("02T12:00")));
         // Not production deployments: staging, and a failed production one.
         d.add(repo.deploymentStatus(502, "staging", "2".repeat(40), "success", at("04T09:00"), at("04T09:10")));
         d.add(repo.deploymentStatus(503, "production", "3".repeat(40), "failure", at("05T09:00"), at("05T09:10")));
         // PR 3 by ana: no commits seen, cai comments 2 h after it opened, closed without merging.
-        d.add(repo.pullRequest("opened", 3, "ana", "open", at("08T10:00"), at("08T10:00"), null, "f3", "ana", 5, 5));
-        d.add(repo.comment(9003, 3, "cai", at("08T12:00")));
-        d.add(repo.pullRequest("closed", 3, "ana", "closed", at("08T10:00"), at("09T10:00"), at("09T10:00"), "f3", "ana", 5, 5));
+        d.add(repo.pullRequest("opened", 3, ana_, "open", at("08T10:00"), at("08T10:00"), null, "f3", ana_, 5, 5));
+        d.add(repo.comment(9003, 3, cai_, at("08T12:00")));
+        d.add(repo.pullRequest("closed", 3, ana_, "closed", at("08T10:00"), at("09T10:00"), at("09T10:00"), "f3", ana_, 5, 5));
         // A production deployment that carries no pull request; an incident the next day is blamed on it.
         d.add(repo.deploymentStatus(504, "production", "4".repeat(40), "success", at("10T09:50"), at("10T10:00")));
         d.add(repo.issue(51, List.of("incident"), at("11T10:00"), at("11T10:00"), null));
@@ -96,10 +103,10 @@ class DeliveryMetricsTest {
         d.add(repo.issue(50, List.of("incident"), at("01T06:00"), at("01T07:00"), at("01T07:00")));
         d.add(repo.issue(52, List.of("bug"), at("12T06:00"), at("12T06:00"), null));
         // PR 2 by ben: commit 09:00, opened 10:00, reviewed only by ben, merged by ben at 16:00, never deployed.
-        d.add(repo.push("f2", List.of(new Commit("b".repeat(40), "ben", at("20T09:00")))));
-        d.add(repo.pullRequest("opened", 2, "ben", "open", at("20T10:00"), at("20T10:00"), null, "f2", "ben", 10, 5));
-        d.add(repo.review(9004, 2, "ben", at("20T10:00"), "f2", "ben", at("20T11:00")));
-        d.add(repo.pullRequest("closed", 2, "ben", "merged", at("20T10:00"), at("20T16:00"), at("20T16:00"), "f2", "ben", 10, 5));
+        d.add(repo.push("f2", List.of(new Commit("b".repeat(40), ben_, at("20T09:00")))));
+        d.add(repo.pullRequest("opened", 2, ben_, "open", at("20T10:00"), at("20T10:00"), null, "f2", ben_, 10, 5));
+        d.add(repo.review(9004, 2, ben_, at("20T10:00"), "f2", ben_, at("20T11:00")));
+        d.add(repo.pullRequest("closed", 2, ben_, "merged", at("20T10:00"), at("20T16:00"), at("20T16:00"), "f2", ben_, 10, 5));
         Collections.shuffle(d, new Random(5));
         d.add(d.get(3)); // and one delivery twice
         GithubDeliveries.sendInTurn(db, connection, d, repo);
@@ -107,9 +114,9 @@ class DeliveryMetricsTest {
         Organisation organisation = organisations.create("acme-" + suffix, "Acme", Organisation.Kind.TEAM);
         org = organisation.slug();
         organisations.assignConnection(organisation.id(), connection);
-        ana = person(organisation.id(), "ana" + suffix, "ana", OrgRole.DEVELOPER);
-        ben = person(organisation.id(), "ben" + suffix, "ben", OrgRole.DEVELOPER);
-        long cai = person(organisation.id(), "cai" + suffix, "cai", OrgRole.DEVELOPER);
+        ana = person(organisation.id(), "ana" + suffix, ana_, OrgRole.DEVELOPER);
+        ben = person(organisation.id(), "ben" + suffix, ben_, OrgRole.DEVELOPER);
+        long cai = person(organisation.id(), "cai" + suffix, cai_, OrgRole.DEVELOPER);
         var team = organisations.createTeam(organisation.id(), "core", "Core");
         organisations.addTeamMember(team.id(), ana);
         organisations.addTeamMember(team.id(), ben);

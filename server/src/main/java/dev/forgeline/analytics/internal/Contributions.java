@@ -103,12 +103,14 @@ final class Contributions {
             t.repository(r.repositoryId(), day, R.REVIEWS, sign);
         } else {
             t.person(r.actor(), r.repositoryId(), day, P.COMMENTS, sign);
+            t.repository(r.repositoryId(), day, R.COMMENTS, sign);
         }
     }
 
     void add(Tally t, ReviewerFact r, int sign) {
         if (r != null) {
             t.person(r.reviewer(), r.repositoryId(), day(r.firstAt()), P.PRS_REVIEWED, sign);
+            t.repository(r.repositoryId(), day(r.firstAt()), R.PRS_REVIEWED, sign);
         }
     }
 
@@ -118,6 +120,8 @@ final class Contributions {
         t.person(c.actor(), c.repositoryId(), day, P.ADDITIONS, sign * (long) c.additions());
         t.person(c.actor(), c.repositoryId(), day, P.DELETIONS, sign * (long) c.deletions());
         t.repository(c.repositoryId(), day, R.COMMITS, sign);
+        t.repository(c.repositoryId(), day, R.ADDITIONS, sign * (long) c.additions());
+        t.repository(c.repositoryId(), day, R.DELETIONS, sign * (long) c.deletions());
     }
 
     void add(Tally t, DeploymentFact d, int sign) {

@@ -158,25 +158,26 @@ class MetricsReader implements Metrics {
     @Override
     public Summary summary(long organisationId, Filter filter) {
         Scope s = scope(organisationId, filter, false);
+        if (s.actors() == null) {
+            var r = AN_REPOSITORY_DAY;
+            var repo = db.select(sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_CLOSED), sum(r.MERGE_SECONDS), sum(r.SIZE_LINES),
+                            sum(r.PICKUP_SECONDS), sum(r.PICKUP_COUNT), sum(r.REVIEWED_BY_OTHERS), sum(r.SELF_MERGED_UNREVIEWED),
+                            sum(r.REVIEWS), sum(r.COMMITS), sum(r.DEPLOYMENTS), sum(r.PRS_REVIEWED), sum(r.ADDITIONS),
+                            sum(r.DELETIONS), sum(r.COMMENTS))
+                    .from(r).where(r.REPOSITORY_ID.in(s.repositories())).and(r.ACTIVITY_DAY.between(s.from(), s.to())).fetchOne();
+            long merged = value(repo.value2());
+            return new Summary(s.window(), (int) value(repo.value1()), (int) merged, (int) value(repo.value3()),
+                    hours(value(repo.value4()), merged), merged == 0 ? null : (double) value(repo.value5()) / merged,
+                    (int) value(repo.value13()), (int) value(repo.value10()), (int) value(repo.value10()),
+                    hours(value(repo.value6()), value(repo.value7())), merged == 0 ? null : (double) value(repo.value8()) / merged,
+                    (int) value(repo.value9()), (int) value(repo.value11()), value(repo.value14()), value(repo.value15()),
+                    (int) value(repo.value16()), (int) value(repo.value12()));
+        }
         var p = AN_PERSON_DAY;
         var people = db.select(sum(p.PRS_OPENED), sum(p.PRS_MERGED), sum(p.MERGE_SECONDS), sum(p.PRS_REVIEWED),
                         sum(p.REVIEWS_GIVEN), sum(p.REVIEWS_RECEIVED), sum(p.COMMITS), sum(p.ADDITIONS), sum(p.DELETIONS),
                         sum(p.COMMENTS))
                 .from(p).where(personDays(s)).fetchOne();
-        if (s.actors() == null) {
-            var r = AN_REPOSITORY_DAY;
-            var repo = db.select(sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_CLOSED), sum(r.MERGE_SECONDS), sum(r.SIZE_LINES),
-                            sum(r.PICKUP_SECONDS), sum(r.PICKUP_COUNT), sum(r.REVIEWED_BY_OTHERS), sum(r.SELF_MERGED_UNREVIEWED),
-                            sum(r.REVIEWS), sum(r.COMMITS), sum(r.DEPLOYMENTS))
-                    .from(r).where(r.REPOSITORY_ID.in(s.repositories())).and(r.ACTIVITY_DAY.between(s.from(), s.to())).fetchOne();
-            long merged = value(repo.value2());
-            return new Summary(s.window(), (int) value(repo.value1()), (int) merged, (int) value(repo.value3()),
-                    hours(value(repo.value4()), merged), merged == 0 ? null : (double) value(repo.value5()) / merged,
-                    (int) value(people.value4()), (int) value(repo.value10()), (int) value(repo.value10()),
-                    hours(value(repo.value6()), value(repo.value7())), merged == 0 ? null : (double) value(repo.value8()) / merged,
-                    (int) value(repo.value9()), (int) value(repo.value11()), value(people.value8()), value(people.value9()),
-                    (int) value(people.value10()), (int) value(repo.value12()));
-        }
         // The people's own pull requests: counts that daily rows per person do not keep.
         var pr = AN_PULL_REQUEST;
         List<PullRequestFact> merged = db.selectFrom(pr).where(mergedIn(s)).fetch(FactStore::pullRequest);
@@ -316,6 +317,16 @@ class MetricsReader implements Metrics {
     @Override
     public List<Day> daily(long organisationId, Filter filter) {
         Scope s = scope(organisationId, filter, false);
+        if (s.actors() == null) {
+            var r = AN_REPOSITORY_DAY;
+            return db.select(r.ACTIVITY_DAY, sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_REVIEWED), sum(r.MERGE_SECONDS),
+                            sum(r.ADDITIONS), sum(r.DELETIONS), sum(r.COMMITS), sum(r.REVIEWS), sum(r.COMMENTS))
+                    .from(r).where(r.REPOSITORY_ID.in(s.repositories())).and(r.ACTIVITY_DAY.between(s.from(), s.to()))
+                    .groupBy(r.ACTIVITY_DAY).orderBy(r.ACTIVITY_DAY)
+                    .fetch(x -> new Day(x.value1(), (int) value(x.value2()), (int) value(x.value3()), (int) value(x.value4()),
+                            hours(value(x.value5()), value(x.value3())), value(x.value6()), value(x.value7()),
+                            (int) value(x.value8()), (int) value(x.value9()), (int) value(x.value10())));
+        }
         var p = AN_PERSON_DAY;
         return db.select(p.ACTIVITY_DAY, sum(p.PRS_OPENED), sum(p.PRS_MERGED), sum(p.PRS_REVIEWED), sum(p.MERGE_SECONDS),
                         sum(p.ADDITIONS), sum(p.DELETIONS), sum(p.COMMITS), sum(p.REVIEWS_GIVEN), sum(p.COMMENTS))

@@ -40,6 +40,7 @@ class AlertEvaluationTest {
     void alertsOpenWithTheirEvidenceAndResolveWhenTheConditionClears() {
         TestHttp admin = new TestHttp(port, ADMIN_TOKEN);
         String suffix = Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()) % 1_000_000_000L);
+        String login = "ana-" + suffix;
         String secret = "secret-" + UUID.randomUUID();
         long connection = json.readTree(admin.post("/api/v1/connections",
                 "{\"provider\":\"github\",\"name\":\"a" + suffix + "\",\"secret\":\"" + secret + "\"}").body()).get("id").asLong();
@@ -48,13 +49,13 @@ class AlertEvaluationTest {
         organisations.assignConnection(org.id(), connection);
         long ana = organisations.createAccount("ana-" + suffix, "Ana", null);
         organisations.addMember(org.id(), ana, OrgRole.DEVELOPER);
-        organisations.linkIdentity(ana, ForgeIdentity.login("github", "ana"));
+        organisations.linkIdentity(ana, ForgeIdentity.login("github", login));
 
         // Monday 1 June: ana commits and opens a PR that nobody reviews.
         GithubDeliveries.sendInTurn(db, connection, List.of(
-                repo.push("f1", List.of(new Commit("c".repeat(40), "ana", Instant.parse("2026-06-01T09:00:00Z")))),
-                repo.pullRequest("opened", 1, "ana", "open", Instant.parse("2026-06-01T10:00:00Z"),
-                        Instant.parse("2026-06-01T10:00:00Z"), null, "f1", "ana", 10, 1)), repo);
+                repo.push("f1", List.of(new Commit("c".repeat(40), login, Instant.parse("2026-06-01T09:00:00Z")))),
+                repo.pullRequest("opened", 1, login, "open", Instant.parse("2026-06-01T10:00:00Z"),
+                        Instant.parse("2026-06-01T10:00:00Z"), null, "f1", login, 10, 1)), repo);
 
         alerts.evaluate(org.id(), Instant.parse("2026-06-02T12:00:00Z"));
         assertThat(open(admin, org.slug())).containsExactly("review-wait pull-request:" + repo.repositoryId(db) + "#1");
@@ -68,8 +69,8 @@ class AlertEvaluationTest {
 
         // ben reviews, ana commits again: both conditions clear and the alerts resolve themselves.
         GithubDeliveries.sendInTurn(db, connection, List.of(
-                repo.review(77, 1, "ana", Instant.parse("2026-06-01T10:00:00Z"), "f1", "ben", Instant.parse("2026-06-05T13:00:00Z")),
-                repo.push("f1", List.of(new Commit("d".repeat(40), "ana", Instant.parse("2026-06-05T13:30:00Z"))))), repo);
+                repo.review(77, 1, login, Instant.parse("2026-06-01T10:00:00Z"), "f1", "ben", Instant.parse("2026-06-05T13:00:00Z")),
+                repo.push("f1", List.of(new Commit("d".repeat(40), login, Instant.parse("2026-06-05T13:30:00Z"))))), repo);
         alerts.evaluate(org.id(), Instant.parse("2026-06-05T14:00:00Z"));
         assertThat(open(admin, org.slug())).isEmpty();
         JsonNode resolved = json.readTree(admin.get("/api/v1/orgs/" + org.slug() + "/alerts?status=all").body());
