@@ -153,6 +153,20 @@ public final class GithubDeliveries {
         return delivery("deployment_status", p);
     }
 
+    /** A completed workflow run (a pipeline) with its conclusion, finished at the given time. */
+    public Delivery workflowRun(long id, String name, String conclusion, Instant started, Instant finished) {
+        ObjectNode p = fixture("github/workflow_run/completed.payload.json");
+        ObjectNode run = (ObjectNode) p.get("workflow_run");
+        run.put("id", id);
+        run.put("name", name);
+        run.put("status", "completed");
+        run.put("conclusion", conclusion);
+        run.put("created_at", t(started));
+        run.put("run_started_at", t(started));
+        run.put("updated_at", t(finished));
+        return delivery("workflow_run", p);
+    }
+
     public Delivery issue(long number, List<String> labels, Instant created, Instant updated, Instant closed) {
         ObjectNode p = fixture("github/issues/labeled.payload.json");
         ObjectNode issue = (ObjectNode) p.get("issue");
