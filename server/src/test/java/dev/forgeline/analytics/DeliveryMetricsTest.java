@@ -40,10 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @ForgelineTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestPropertySource(properties = "forgeline.admin-token=" + DeliveryMetricsTest.ADMIN_TOKEN)
+@TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
+        AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
 class DeliveryMetricsTest {
 
-    static final String ADMIN_TOKEN = "delivery-metrics-admin-0123456789";
+    static final String ADMIN_TOKEN = AnalyticsTests.ADMIN_TOKEN;
     static final String WINDOW = "from=2026-06-01&to=2026-06-28";
 
     @Autowired DSLContext db;

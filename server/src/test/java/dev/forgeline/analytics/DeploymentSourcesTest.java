@@ -25,10 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 @ForgelineTest
-@TestPropertySource(properties = "forgeline.admin-token=" + DeploymentSourcesTest.ADMIN_TOKEN)
+@TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
+        AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
 class DeploymentSourcesTest {
 
-    static final String ADMIN_TOKEN = "deployment-sources-admin-0123456789";
+    static final String ADMIN_TOKEN = AnalyticsTests.ADMIN_TOKEN;
 
     @Autowired DSLContext db;
     @Autowired JsonMapper json;
@@ -69,6 +70,11 @@ class DeploymentSourcesTest {
 
         ObjectNode gitlab = (ObjectNode) json.readTree(Fixtures.read("gitlab/deployment.json"));
         ((ObjectNode) gitlab.get("project")).put("id", forgeId);
+        ObjectNode deployer = (ObjectNode) gitlab.get("user");
+        deployer.put("id", 800_000_000L + Long.parseLong(suffix) % 100_000_000L);
+        deployer.put("username", "deployer-" + suffix);
+        deployer.put("name", "Deployer " + suffix);
+        deployer.put("email", "deployer-" + suffix + "@example.com");
         gitlab.put("environment", "production");
         gitlab.put("status", "success");
         gitlab.put("status_changed_at", "2026-06-06 12:00:00 +0200");

@@ -57,6 +57,14 @@ public final class GithubDeliveries {
         return new Delivery(event, json.writeValueAsBytes(payload));
     }
 
+    /** A forge user of the history: a login and an id of its own, so that no fixture's real user is renamed. */
+    private static void user(ObjectNode user, String login) {
+        user.put("login", login);
+        user.put("id", 800_000_000L + Math.floorMod(login.hashCode(), 100_000_000));
+        user.remove("email");
+        user.remove("name");
+    }
+
     private static String t(Instant at) {
         return at == null ? null : at.toString();
     }
@@ -66,7 +74,7 @@ public final class GithubDeliveries {
                                 Instant closed, String branch, String sender, int additions, int deletions) {
         ObjectNode p = fixture(state.equals("open") ? "github/pull_request/opened.payload.json" : "github/pull_request/closed.payload.json");
         p.put("action", action);
-        ((ObjectNode) p.get("sender")).put("login", sender);
+        user((ObjectNode) p.get("sender"), sender);
         ObjectNode pr = (ObjectNode) p.get("pull_request");
         fillPullRequest(pr, number, author, state, created, updated, closed, branch, additions, deletions);
         return delivery("pull_request", p);
@@ -76,7 +84,7 @@ public final class GithubDeliveries {
                                  Instant closed, String branch, int additions, int deletions) {
         pr.put("number", number);
         pr.put("id", forgeId * 1000 + number);
-        ((ObjectNode) pr.get("user")).put("login", author);
+        user((ObjectNode) pr.get("user"), author);
         pr.put("state", state.equals("open") ? "open" : "closed");
         pr.put("created_at", t(created));
         pr.put("updated_at", t(updated));
@@ -96,7 +104,7 @@ public final class GithubDeliveries {
         fillPullRequest(pr, number, prAuthor, "open", prCreated, prCreated, null, branch, 0, 0);
         ObjectNode review = (ObjectNode) p.get("review");
         review.put("id", id);
-        ((ObjectNode) review.get("user")).put("login", reviewer);
+        user((ObjectNode) review.get("user"), reviewer);
         review.put("submitted_at", t(submitted));
         review.put("state", "approved");
         return delivery("pull_request_review", p);
@@ -109,7 +117,7 @@ public final class GithubDeliveries {
         issue.putObject("pull_request").put("url", "https://api.github.com/repos/acme/repo/pulls/" + number);
         ObjectNode comment = (ObjectNode) p.get("comment");
         comment.put("id", id);
-        ((ObjectNode) comment.get("user")).put("login", author);
+        user((ObjectNode) comment.get("user"), author);
         comment.put("created_at", t(created));
         return delivery("issue_comment", p);
     }

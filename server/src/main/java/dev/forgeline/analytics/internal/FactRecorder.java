@@ -234,23 +234,32 @@ class FactRecorder {
         String provider = push.repo().provider();
         String branch = push.ref() != null && push.ref().startsWith("refs/heads/") ? push.ref().substring("refs/heads/".length()) : null;
         Instant earliest = null;
+        java.util.Map<String, Instant> onBranch = new java.util.LinkedHashMap<>();
+        java.util.Map<String, FactStore.CommitRow> rows = new java.util.LinkedHashMap<>();
         for (ForgeEvent.Commit c : push.commits()) {
             if (c.sha() == null || c.authoredAt() == null) {
                 continue;
             }
             String actor = commitActor(provider, c);
             if (actor != null) {
-                int additions = c.additions() == null ? 0 : c.additions();
-                int deletions = c.deletions() == null ? 0 : c.deletions();
-                if (facts.insertCommit(repo, c.sha(), actor, c.authoredAt(), additions, deletions)) {
-                    contributions.add(tally, new CommitFact(repo, actor, c.authoredAt(), additions, deletions), +1);
-                }
+                rows.putIfAbsent(c.sha(), new FactStore.CommitRow(repo, c.sha(), actor, c.authoredAt(),
+                        c.additions() == null ? 0 : c.additions(), c.deletions() == null ? 0 : c.deletions()));
             }
             if (branch != null) {
-                facts.insertBranchCommit(repo, branch, c.sha(), c.authoredAt());
+                onBranch.putIfAbsent(c.sha(), c.authoredAt());
                 earliest = Facts.earliest(earliest, c.authoredAt());
             }
         }
+        if (!rows.isEmpty()) {
+            // Under the repository's lock nobody else inserts these commits: the known ones are exactly the old ones.
+            var known = facts.knownCommits(repo, rows.keySet());
+            var fresh = rows.values().stream().filter(r -> !known.contains(r.sha())).toList();
+            facts.insertCommits(fresh);
+            for (var r : fresh) {
+                contributions.add(tally, new CommitFact(repo, r.actor(), r.authoredAt(), r.additions(), r.deletions()), +1);
+            }
+        }
+        facts.insertBranchCommits(repo, branch, onBranch);
         if (earliest != null) {
             Instant first = earliest;
             for (PullRequestFact old : facts.lockPullRequests(AN_PULL_REQUEST.REPOSITORY_ID.eq(repo)

@@ -12,7 +12,11 @@ import static dev.forgeline.schema.Tables.AN_RESPONSE;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 import org.jooq.Condition;
@@ -178,24 +182,39 @@ class FactStore {
         }
     }
 
-    boolean insertCommit(long repositoryId, String sha, String actor, Instant authoredAt, int additions, int deletions) {
-        return db.insertInto(AN_COMMIT)
-                .set(AN_COMMIT.REPOSITORY_ID, repositoryId)
-                .set(AN_COMMIT.SHA, sha)
-                .set(AN_COMMIT.ACTOR, actor)
-                .set(AN_COMMIT.AUTHORED_AT, time(authoredAt))
-                .set(AN_COMMIT.ADDITIONS, additions)
-                .set(AN_COMMIT.DELETIONS, deletions)
-                .onDuplicateKeyIgnore().execute() == 1;
+    /** The commits among these that are already known (the repository's lock keeps this true until commit). */
+    Set<String> knownCommits(long repositoryId, Collection<String> shas) {
+        return new HashSet<>(db.select(AN_COMMIT.SHA).from(AN_COMMIT)
+                .where(AN_COMMIT.REPOSITORY_ID.eq(repositoryId)).and(AN_COMMIT.SHA.in(shas)).fetch(AN_COMMIT.SHA));
     }
 
-    void insertBranchCommit(long repositoryId, String branch, String sha, Instant authoredAt) {
-        db.insertInto(AN_BRANCH_COMMIT)
-                .set(AN_BRANCH_COMMIT.REPOSITORY_ID, repositoryId)
-                .set(AN_BRANCH_COMMIT.BRANCH, branch)
-                .set(AN_BRANCH_COMMIT.SHA, sha)
-                .set(AN_BRANCH_COMMIT.AUTHORED_AT, time(authoredAt))
-                .onDuplicateKeyIgnore().execute();
+    /** Inserts new commits in one statement. */
+    void insertCommits(List<CommitRow> commits) {
+        if (commits.isEmpty()) {
+            return;
+        }
+        var insert = db.insertInto(AN_COMMIT, AN_COMMIT.REPOSITORY_ID, AN_COMMIT.SHA, AN_COMMIT.ACTOR, AN_COMMIT.AUTHORED_AT,
+                AN_COMMIT.ADDITIONS, AN_COMMIT.DELETIONS);
+        for (CommitRow c : commits) {
+            insert = insert.values(c.repositoryId(), c.sha(), c.actor(), time(c.authoredAt()), c.additions(), c.deletions());
+        }
+        insert.onDuplicateKeyIgnore().execute();
+    }
+
+    record CommitRow(long repositoryId, String sha, String actor, Instant authoredAt, int additions, int deletions) {
+    }
+
+    /** Records which branch the commits were pushed to, in one statement. */
+    void insertBranchCommits(long repositoryId, String branch, Map<String, Instant> authoredBySha) {
+        if (authoredBySha.isEmpty()) {
+            return;
+        }
+        var insert = db.insertInto(AN_BRANCH_COMMIT, AN_BRANCH_COMMIT.REPOSITORY_ID, AN_BRANCH_COMMIT.BRANCH, AN_BRANCH_COMMIT.SHA,
+                AN_BRANCH_COMMIT.AUTHORED_AT);
+        for (var e : authoredBySha.entrySet()) {
+            insert = insert.values(repositoryId, branch, e.getKey(), time(e.getValue()));
+        }
+        insert.onDuplicateKeyIgnore().execute();
     }
 
     // Deployments and incidents ------------------------------------------------------------------------------

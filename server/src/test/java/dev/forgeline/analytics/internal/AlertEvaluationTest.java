@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.forgeline.analytics.AnalyticsTests;
 import dev.forgeline.analytics.GithubDeliveries;
 import dev.forgeline.analytics.GithubDeliveries.Commit;
 import dev.forgeline.identity.ForgeIdentity;
@@ -24,11 +25,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @ForgelineTest
-@TestPropertySource(properties = {"forgeline.admin-token=" + AlertEvaluationTest.ADMIN_TOKEN,
-        "forgeline.jobs.analytics-alerts.enabled=false"})
+@TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
+        AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
 class AlertEvaluationTest {
 
-    static final String ADMIN_TOKEN = "alert-evaluation-admin-0123456789";
+    static final String ADMIN_TOKEN = AnalyticsTests.ADMIN_TOKEN;
 
     @Autowired DSLContext db;
     @Autowired JsonMapper json;

@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.forgeline.analytics.AnalyticsTests;
 import dev.forgeline.analytics.GithubDeliveries;
 import dev.forgeline.analytics.GithubDeliveries.Delivery;
 import dev.forgeline.analytics.HistoryBuilder;
@@ -30,10 +31,11 @@ import dev.forgeline.test.TestHttp;
 import tools.jackson.databind.json.JsonMapper;
 
 @ForgelineTest
-@TestPropertySource(properties = "forgeline.admin-token=" + FullRecomputeTest.ADMIN_TOKEN)
+@TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
+        AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
 class FullRecomputeTest {
 
-    static final String ADMIN_TOKEN = "full-recompute-admin-0123456789";
+    static final String ADMIN_TOKEN = AnalyticsTests.ADMIN_TOKEN;
 
     @Autowired DSLContext db;
     @Autowired JsonMapper json;

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.forgeline.analytics.AnalyticsTests;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.test.ForgelineTest;
 
 @ForgelineTest
-@TestPropertySource(properties = {"forgeline.jobs.analytics-snapshots.enabled=false", "forgeline.jobs.analytics-alerts.enabled=false",
-        "forgeline.analytics.snapshot-retention=30d"})
+@TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
+        AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
 class ScoreSnapshotsTest {
 
     @Autowired DSLContext db;
