@@ -33,10 +33,13 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
     public static String[] settings() {
         if (isPostgres()) {
             return new String[] {"forgeline.db.url=" + postgresUrl(), "forgeline.db.user=" + POSTGRES_USER,
-                    "forgeline.home=" + home()};
+                    "forgeline.home=" + home(), "forgeline.db.pool-size=" + POOL_SIZE};
         }
-        return new String[] {"forgeline.home=" + home()};
+        return new String[] {"forgeline.home=" + home(), "forgeline.db.pool-size=" + POOL_SIZE};
     }
+
+    /** Per test server: several are cached at once, and together they stay well under PostgreSQL's connection limit. */
+    static final int POOL_SIZE = 8;
 
     /** The data folder of this run, shared by every server the run starts, as servers sharing a database do. */
     public static Path home() {

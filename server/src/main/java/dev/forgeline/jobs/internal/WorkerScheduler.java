@@ -35,4 +35,10 @@ record WorkerScheduler(Scheduler scheduler) implements SmartLifecycle {
     public int getPhase() {
         return PHASE;
     }
+
+    /** A db-scheduler that stopped cannot start again, so a context that is paused and resumed keeps it running. */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
 }
