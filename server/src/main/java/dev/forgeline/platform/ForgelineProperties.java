@@ -28,7 +28,8 @@ public record ForgelineProperties(
         @DefaultValue Audit audit,
         @DefaultValue Ingest ingest,
         @DefaultValue Compliance compliance,
-        @DefaultValue Identity identity) {
+        @DefaultValue Identity identity,
+        @DefaultValue Analytics analytics) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -144,6 +145,19 @@ public record ForgelineProperties(
                 @DefaultValue("1200") long apiPerMinute, @DefaultValue("300") long apiBurst,
                 @DefaultValue("10") long loginPerMinute, @DefaultValue("20") long loginBurst) {
         }
+    }
+
+    /** Engineering metrics: which events count as what, alert thresholds, snapshot retention. */
+    public record Analytics(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("UTC") java.time.ZoneId timeZone,
+            @DefaultValue("(?i)^(production|prod|live)([-_/ .].*)?$") String productionEnvironments,
+            @DefaultValue("incident") String incidentLabel,
+            @DefaultValue("180d") Duration snapshotRetention,
+            @DefaultValue("3") int inactivityWorkingDays,
+            @DefaultValue("24h") Duration reviewWait,
+            @DefaultValue("2.0") double reviewerOverload,
+            @DefaultValue("15") double scoreDrop) {
     }
 
     public boolean hasRole(Role role) {

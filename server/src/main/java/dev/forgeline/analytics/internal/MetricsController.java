@@ -1,0 +1,135 @@
+package dev.forgeline.analytics.internal;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.NoSuchElementException;
+import java.util.function.BiFunction;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import dev.forgeline.analytics.Metrics;
+import dev.forgeline.analytics.Metrics.Filter;
+import dev.forgeline.identity.OrgAccess;
+import dev.forgeline.identity.OrgRole;
+import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.Person;
+import dev.forgeline.identity.Team;
+
+/**
+ * The metrics of an organisation. A developer reads their own figures and their teams'; managers and above
+ * read the whole organisation's. Whatever the caller may not read answers 404, as if it did not exist.
+ */
+@RestController
+@RequestMapping("/api/v1/orgs/{org}/metrics")
+class MetricsController {
+
+    private final Metrics metrics;
+    private final Organisations organisations;
+
+    MetricsController(Metrics metrics, Organisations organisations) {
+        this.metrics = metrics;
+        this.organisations = organisations;
+    }
+
+    @GetMapping("/summary")
+    Metrics.Summary summary(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
+                            @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
+                            @RequestParam(required = false) String to) {
+        return read(access, team, person, repository, from, to, metrics::summary);
+    }
+
+    @GetMapping("/cycle-time")
+    Metrics.CycleTime cycleTime(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
+                                @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
+                                @RequestParam(required = false) String to) {
+        return read(access, team, person, repository, from, to, metrics::cycleTime);
+    }
+
+    @GetMapping("/dora")
+    Metrics.Dora dora(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
+                      @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
+                      @RequestParam(required = false) String to) {
+        return read(access, team, person, repository, from, to, metrics::dora);
+    }
+
+    @GetMapping("/daily")
+    java.util.List<Metrics.Day> daily(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
+                                      @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
+                                      @RequestParam(required = false) String to) {
+        return read(access, team, person, repository, from, to, metrics::daily);
+    }
+
+    @GetMapping("/reliability")
+    Metrics.Reliability reliability(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
+                                    @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
+                                    @RequestParam(required = false) String to) {
+        return read(access, team, person, repository, from, to, metrics::reliability);
+    }
+
+    private <T> T read(OrgAccess access, String team, String person, String repository, String from, String to,
+                       BiFunction<Long, Filter, T> metric) {
+        long org = access.organisation().id();
+        Long teamId = null;
+        Long personId = null;
+        if (team != null && person != null) {
+            throw badRequest("give a team or a person, not both");
+        }
+        if (team != null) {
+            Team found = organisations.team(org, team).orElseThrow(MetricsController::notFound);
+            if (!access.mayReadTeam(found.id())) {
+                throw notFound();
+            }
+            teamId = found.id();
+        } else if (person != null) {
+            Person found = organisations.people(org).stream()
+                    .filter(p -> p.username().equals(person) || Long.toString(p.accountId()).equals(person))
+                    .findFirst().orElseThrow(MetricsController::notFound);
+            if (!access.mayReadPerson(found.accountId())) {
+                throw notFound();
+            }
+            personId = found.accountId();
+        } else if (!access.atLeast(OrgRole.MANAGER)) {
+            throw notFound(); // the organisation's aggregates are for managers and above
+        }
+        Long repositoryId = null;
+        if (repository != null) {
+            if (!repository.matches("\\d{1,18}")) {
+                throw badRequest("repository must be a repository id");
+            }
+            repositoryId = Long.parseLong(repository);
+        }
+        Filter filter = new Filter(teamId, personId, repositoryId, date("from", from), date("to", to));
+        try {
+            return metric.apply(org, filter);
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        } catch (NoSuchElementException e) {
+            throw notFound();
+        }
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw badRequest(name + " must be a date like 2026-11-01");
+        }
+    }
+
+    static ResponseStatusException badRequest(String detail) {
+        return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
+    }
+
+    static ResponseStatusException notFound() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no such organisation, team, person or repository");
+    }
+}

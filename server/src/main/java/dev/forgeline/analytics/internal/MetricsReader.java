@@ -1,0 +1,506 @@
+package dev.forgeline.analytics.internal;
+
+import static dev.forgeline.schema.Tables.AN_INCIDENT;
+import static dev.forgeline.schema.Tables.AN_PERSON_DAY;
+import static dev.forgeline.schema.Tables.AN_PULL_REQUEST;
+import static dev.forgeline.schema.Tables.AN_REPOSITORY_DAY;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.sum;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Service;
+
+import dev.forgeline.activity.Repositories;
+import dev.forgeline.activity.RepositoryRef;
+import dev.forgeline.analytics.Metrics;
+import dev.forgeline.analytics.internal.Facts.PullRequestFact;
+import dev.forgeline.identity.ForgeIdentity;
+import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.Person;
+import dev.forgeline.identity.Team;
+import dev.forgeline.platform.ForgelineProperties;
+
+/** Answers every metric from the daily aggregates, and from the facts where a median needs each sample. */
+@Service
+class MetricsReader implements Metrics {
+
+    static final int DEFAULT_DAYS = 28;
+    static final int MAX_DAYS = 732;
+    static final int SCORE_WEEKS = 8;
+
+    private final DSLContext db;
+    private final Organisations organisations;
+    private final Repositories repositories;
+    private final ZoneId zone;
+
+    MetricsReader(DSLContext db, Organisations organisations, Repositories repositories, ForgelineProperties settings) {
+        this.db = db;
+        this.organisations = organisations;
+        this.repositories = repositories;
+        this.zone = settings.analytics().timeZone();
+    }
+
+    // Scope ----------------------------------------------------------------------------------------------------
+
+    Set<Long> organisationRepositories(long organisationId) {
+        Set<Long> ids = new HashSet<>();
+        for (RepositoryRef r : repositories.ofConnections(organisations.connections(organisationId))) {
+            ids.add(r.id());
+        }
+        return ids;
+    }
+
+    /** The forge identities of a person, as analytics keys them. */
+    static Set<String> actors(Person person) {
+        Set<String> actors = new LinkedHashSet<>();
+        for (ForgeIdentity identity : person.identities()) {
+            if (identity.login() != null && !ForgeIdentity.ANY_PROVIDER.equals(identity.provider())) {
+                actors.add(identity.provider() + ":" + identity.login().toLowerCase(Locale.ROOT));
+            }
+            if (identity.email() != null) {
+                actors.add("email:" + identity.email().toLowerCase(Locale.ROOT));
+            }
+        }
+        return actors;
+    }
+
+    Scope scope(long organisationId, Filter filter, boolean forDora) {
+        if (filter.teamId() != null && filter.personId() != null) {
+            throw new IllegalArgumentException("give a team or a person, not both");
+        }
+        LocalDate to = filter.to() != null ? filter.to() : LocalDate.now(zone);
+        LocalDate from = filter.from() != null ? filter.from() : to.minusDays(DEFAULT_DAYS - 1);
+        if (from.isAfter(to)) {
+            throw new IllegalArgumentException("from must not be after to");
+        }
+        if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
+            throw new IllegalArgumentException("the window is at most " + MAX_DAYS + " days");
+        }
+        Set<Long> repos = organisationRepositories(organisationId);
+        Set<String> actors = null;
+        if (filter.teamId() != null) {
+            Team team = organisations.teams(organisationId).stream().filter(t -> t.id() == filter.teamId()).findFirst()
+                    .orElseThrow(() -> new NoSuchElementException("no such team"));
+            if (forDora) {
+                repos.retainAll(organisations.teamRepositories(team.id()));
+            } else {
+                actors = new HashSet<>();
+                Set<Long> members = organisations.teamMembers(team.id());
+                for (Person p : organisations.people(organisationId)) {
+                    if (members.contains(p.accountId())) {
+                        actors.addAll(actors(p));
+                    }
+                }
+            }
+        }
+        if (filter.personId() != null) {
+            if (forDora) {
+                throw new IllegalArgumentException("DORA is measured per repository, team or organisation, not per person");
+            }
+            Person person = person(organisationId, filter.personId());
+            actors = actors(person);
+        }
+        if (filter.repositoryId() != null) {
+            if (!repos.contains(filter.repositoryId()) && !organisationRepositories(organisationId).contains(filter.repositoryId())) {
+                throw new NoSuchElementException("no such repository");
+            }
+            repos.retainAll(Set.of(filter.repositoryId()));
+        }
+        return new Scope(repos, actors, from, to, zone);
+    }
+
+    Person person(long organisationId, long accountId) {
+        return organisations.people(organisationId).stream().filter(p -> p.accountId() == accountId).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no such person"));
+    }
+
+    private static Condition personDays(Scope s) {
+        Condition c = AN_PERSON_DAY.REPOSITORY_ID.in(s.repositories())
+                .and(AN_PERSON_DAY.ACTIVITY_DAY.between(s.from(), s.to()));
+        return s.actors() == null ? c : c.and(AN_PERSON_DAY.ACTOR.in(s.actors()));
+    }
+
+    private static Condition mergedIn(Scope s) {
+        Condition c = AN_PULL_REQUEST.REPOSITORY_ID.in(s.repositories()).and(AN_PULL_REQUEST.STATE.eq("merged"))
+                .and(AN_PULL_REQUEST.MERGED_AT.ge(s.start())).and(AN_PULL_REQUEST.MERGED_AT.lt(s.end()));
+        return s.actors() == null ? c : c.and(AN_PULL_REQUEST.AUTHOR.in(s.actors()));
+    }
+
+    private static long value(Object o) {
+        return o == null ? 0 : ((Number) o).longValue();
+    }
+
+    private static Double hours(long seconds, long count) {
+        return count == 0 ? null : seconds / 3600.0 / count;
+    }
+
+    // Summary --------------------------------------------------------------------------------------------------
+
+    @Override
+    public Summary summary(long organisationId, Filter filter) {
+        Scope s = scope(organisationId, filter, false);
+        if (s.actors() == null) {
+            var r = AN_REPOSITORY_DAY;
+            var repo = db.select(sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_CLOSED), sum(r.MERGE_SECONDS), sum(r.SIZE_LINES),
+                            sum(r.PICKUP_SECONDS), sum(r.PICKUP_COUNT), sum(r.REVIEWED_BY_OTHERS), sum(r.SELF_MERGED_UNREVIEWED),
+                            sum(r.REVIEWS), sum(r.COMMITS), sum(r.DEPLOYMENTS), sum(r.PRS_REVIEWED), sum(r.ADDITIONS),
+                            sum(r.DELETIONS), sum(r.COMMENTS))
+                    .from(r).where(r.REPOSITORY_ID.in(s.repositories())).and(r.ACTIVITY_DAY.between(s.from(), s.to())).fetchOne();
+            long merged = value(repo.value2());
+            return new Summary(s.window(), (int) value(repo.value1()), (int) merged, (int) value(repo.value3()),
+                    hours(value(repo.value4()), merged), merged == 0 ? null : (double) value(repo.value5()) / merged,
+                    (int) value(repo.value13()), (int) value(repo.value10()), (int) value(repo.value10()),
+                    hours(value(repo.value6()), value(repo.value7())), merged == 0 ? null : (double) value(repo.value8()) / merged,
+                    (int) value(repo.value9()), (int) value(repo.value11()), value(repo.value14()), value(repo.value15()),
+                    (int) value(repo.value16()), (int) value(repo.value12()));
+        }
+        var p = AN_PERSON_DAY;
+        var people = db.select(sum(p.PRS_OPENED), sum(p.PRS_MERGED), sum(p.MERGE_SECONDS), sum(p.PRS_REVIEWED),
+                        sum(p.REVIEWS_GIVEN), sum(p.REVIEWS_RECEIVED), sum(p.COMMITS), sum(p.ADDITIONS), sum(p.DELETIONS),
+                        sum(p.COMMENTS))
+                .from(p).where(personDays(s)).fetchOne();
+        // The people's own pull requests: counts that daily rows per person do not keep.
+        var pr = AN_PULL_REQUEST;
+        List<PullRequestFact> merged = db.selectFrom(pr).where(mergedIn(s)).fetch(FactStore::pullRequest);
+        int closed = db.fetchCount(pr, pr.REPOSITORY_ID.in(s.repositories()).and(pr.AUTHOR.in(s.actors()))
+                .and(pr.STATE.eq("closed")).and(pr.CLOSED_AT.ge(s.start())).and(pr.CLOSED_AT.lt(s.end())));
+        long size = 0;
+        long pickup = 0;
+        int pickups = 0;
+        int reviewed = 0;
+        int selfMerged = 0;
+        for (PullRequestFact f : merged) {
+            size += (f.additions() == null ? 0 : f.additions()) + (f.deletions() == null ? 0 : f.deletions());
+            var spans = Contributions.spans(f);
+            if (spans.pickup() != null) {
+                pickup += spans.pickup();
+                pickups++;
+            }
+            boolean byOthers = f.firstReviewAt() != null && !f.firstReviewAt().isAfter(f.mergedAt());
+            reviewed += byOthers ? 1 : 0;
+            selfMerged += !byOthers && f.author() != null && f.author().equals(f.mergedBy()) ? 1 : 0;
+        }
+        int n = merged.size();
+        return new Summary(s.window(), (int) value(people.value1()), (int) value(people.value2()), closed,
+                hours(value(people.value3()), value(people.value2())), n == 0 ? null : (double) size / n,
+                (int) value(people.value4()), (int) value(people.value5()), (int) value(people.value6()),
+                hours(pickup, pickups), n == 0 ? null : (double) reviewed / n, selfMerged, (int) value(people.value7()),
+                value(people.value8()), value(people.value9()), (int) value(people.value10()), null);
+    }
+
+    // Cycle time -----------------------------------------------------------------------------------------------
+
+    @Override
+    public CycleTime cycleTime(long organisationId, Filter filter) {
+        Scope s = scope(organisationId, filter, false);
+        List<PullRequestFact> merged = db.selectFrom(AN_PULL_REQUEST).where(mergedIn(s)).fetch(FactStore::pullRequest);
+        List<Long> coding = new ArrayList<>();
+        List<Long> pickup = new ArrayList<>();
+        List<Long> review = new ArrayList<>();
+        List<Long> deploy = new ArrayList<>();
+        List<Long> cycle = new ArrayList<>();
+        List<Long> merge = new ArrayList<>();
+        for (PullRequestFact f : merged) {
+            var spans = Contributions.spans(f);
+            add(coding, spans.coding());
+            add(pickup, spans.pickup());
+            add(review, spans.review());
+            add(deploy, spans.deploy());
+            cycle.add(spans.cycle());
+            merge.add(spans.merge());
+        }
+        return new CycleTime(s.window(), merged.size(), span(coding), span(pickup), span(review), span(deploy), span(cycle),
+                span(merge));
+    }
+
+    private static void add(List<Long> list, Long value) {
+        if (value != null) {
+            list.add(value);
+        }
+    }
+
+    static Span span(List<Long> seconds) {
+        if (seconds.isEmpty()) {
+            return new Span(0, null, null);
+        }
+        double total = 0;
+        for (long v : seconds) {
+            total += v;
+        }
+        return new Span(seconds.size(), median(seconds) / 3600.0, total / seconds.size() / 3600.0);
+    }
+
+    /** The middle value, or the mean of the two middle values. */
+    static double median(List<? extends Number> values) {
+        double[] sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    // DORA -----------------------------------------------------------------------------------------------------
+
+    @Override
+    public Dora dora(long organisationId, Filter filter) {
+        Scope s = scope(organisationId, filter, true);
+        var r = AN_REPOSITORY_DAY;
+        Condition days = r.REPOSITORY_ID.in(s.repositories()).and(r.ACTIVITY_DAY.between(s.from(), s.to()));
+        var totals = db.select(sum(r.DEPLOYMENTS), sum(r.FAILED_DEPLOYMENTS)).from(r).where(days).fetchOne();
+        List<LocalDate> deploymentDays = db.selectDistinct(r.ACTIVITY_DAY).from(r).where(days).and(r.DEPLOYMENTS.gt(0))
+                .fetch(r.ACTIVITY_DAY);
+        double perWeek = medianPerPeriod(deploymentDays, s, 7);
+        double perMonth = medianPerPeriod(deploymentDays, s, 30);
+        Band band = perWeek >= 3 ? Band.ELITE : perWeek >= 1 ? Band.HIGH : perMonth >= 1 ? Band.MEDIUM : Band.LOW;
+
+        var pr = AN_PULL_REQUEST;
+        List<Long> leadTimes = new ArrayList<>();
+        for (var row : db.select(pr.DEPLOYED_AT, coalesce(pr.FIRST_COMMIT_AT, pr.CREATED_AT)).from(pr)
+                .where(pr.REPOSITORY_ID.in(s.repositories())).and(pr.DEPLOYED_AT.ge(s.start())).and(pr.DEPLOYED_AT.lt(s.end()))
+                .fetch()) {
+            Instant start = Facts.earliest(row.value2().toInstant(), row.value1().toInstant());
+            leadTimes.add(Contributions.seconds(start, row.value1().toInstant()));
+        }
+        var i = AN_INCIDENT;
+        Condition incidents = i.REPOSITORY_ID.in(s.repositories()).and(i.IS_INCIDENT.isTrue())
+                .and(i.CREATED_AT.ge(s.start())).and(i.CREATED_AT.lt(s.end()));
+        List<Long> recoveries = new ArrayList<>();
+        for (var row : db.select(i.DEPLOYMENT_FINISHED_AT, i.RESOLVED_AT).from(i).where(incidents)
+                .and(i.DEPLOYMENT_FINISHED_AT.isNotNull()).and(i.RESOLVED_AT.isNotNull()).fetch()) {
+            recoveries.add(Contributions.seconds(row.value1().toInstant(), row.value2().toInstant()));
+        }
+        long deployments = value(totals.value1());
+        long failed = value(totals.value2());
+        return new Dora(s.window(), (int) deployments, deploymentDays.size(), perWeek, band,
+                leadTimes.isEmpty() ? null : median(leadTimes) / 3600.0, leadTimes.size(),
+                deployments == 0 ? null : (double) failed / deployments, (int) failed,
+                recoveries.isEmpty() ? null : median(recoveries) / 3600.0, db.fetchCount(i, incidents));
+    }
+
+    /** Median count of deployment days per period of the window, periods counted back from its last day. */
+    static double medianPerPeriod(List<LocalDate> days, Scope s, int periodDays) {
+        long windowDays = ChronoUnit.DAYS.between(s.from(), s.to()) + 1;
+        int periods = (int) Math.max(1, windowDays / periodDays);
+        long[] counts = new long[periods];
+        for (LocalDate day : days) {
+            int index = (int) (ChronoUnit.DAYS.between(day, s.to()) / periodDays);
+            if (index < periods) {
+                counts[index]++;
+            }
+        }
+        List<Long> list = new ArrayList<>();
+        for (long c : counts) {
+            list.add(c);
+        }
+        return median(list);
+    }
+
+    // Daily ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<Day> daily(long organisationId, Filter filter) {
+        Scope s = scope(organisationId, filter, false);
+        if (s.actors() == null) {
+            var r = AN_REPOSITORY_DAY;
+            return db.select(r.ACTIVITY_DAY, sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_REVIEWED), sum(r.MERGE_SECONDS),
+                            sum(r.ADDITIONS), sum(r.DELETIONS), sum(r.COMMITS), sum(r.REVIEWS), sum(r.COMMENTS))
+                    .from(r).where(r.REPOSITORY_ID.in(s.repositories())).and(r.ACTIVITY_DAY.between(s.from(), s.to()))
+                    .groupBy(r.ACTIVITY_DAY).orderBy(r.ACTIVITY_DAY)
+                    .fetch(x -> new Day(x.value1(), (int) value(x.value2()), (int) value(x.value3()), (int) value(x.value4()),
+                            hours(value(x.value5()), value(x.value3())), value(x.value6()), value(x.value7()),
+                            (int) value(x.value8()), (int) value(x.value9()), (int) value(x.value10())));
+        }
+        var p = AN_PERSON_DAY;
+        return db.select(p.ACTIVITY_DAY, sum(p.PRS_OPENED), sum(p.PRS_MERGED), sum(p.PRS_REVIEWED), sum(p.MERGE_SECONDS),
+                        sum(p.ADDITIONS), sum(p.DELETIONS), sum(p.COMMITS), sum(p.REVIEWS_GIVEN), sum(p.COMMENTS))
+                .from(p).where(personDays(s)).groupBy(p.ACTIVITY_DAY).orderBy(p.ACTIVITY_DAY)
+                .fetch(r -> new Day(r.value1(), (int) value(r.value2()), (int) value(r.value3()), (int) value(r.value4()),
+                        hours(value(r.value5()), value(r.value3())), value(r.value6()), value(r.value7()),
+                        (int) value(r.value8()), (int) value(r.value9()), (int) value(r.value10())));
+    }
+
+    // Reliability ----------------------------------------------------------------------------------------------
+
+    @Override
+    public Reliability reliability(long organisationId, Filter filter) {
+        Scope s = scope(organisationId, filter, false);
+        List<Person> people = organisations.people(organisationId);
+        List<Person> subjects;
+        if (filter.personId() != null) {
+            subjects = List.of(person(organisationId, filter.personId()));
+        } else if (filter.teamId() != null) {
+            Set<Long> members = organisations.teamMembers(filter.teamId());
+            subjects = people.stream().filter(p -> members.contains(p.accountId())).toList();
+        } else {
+            subjects = people;
+        }
+        LocalDate to = s.to();
+        LocalDate from = to.minusWeeks(SCORE_WEEKS).plusDays(1);
+        Scope window = new Scope(s.repositories(), null, from, to, zone);
+        List<PersonScore> scores = scores(organisationId, window, people, subjects, filter.teamId());
+        return new Reliability(window.window(), mean(scores.stream().map(PersonScore::score).toList()), scores);
+    }
+
+    /** Weekly figures of one person over the score window. */
+    record Weeks(long[] merged, long[] activity, long reviewsGiven, List<Long> mergeSeconds) {
+    }
+
+    List<PersonScore> scores(long organisationId, Scope window, List<Person> people, List<Person> subjects, Long teamId) {
+        Map<Long, Set<String>> actorsOf = new HashMap<>();
+        Map<String, Long> personOfActor = new HashMap<>();
+        for (Person p : people) {
+            Set<String> actors = actors(p);
+            actorsOf.put(p.accountId(), actors);
+            actors.forEach(a -> personOfActor.putIfAbsent(a, p.accountId()));
+        }
+        Map<Long, Weeks> weeks = new HashMap<>();
+        for (Person p : people) {
+            weeks.put(p.accountId(), new Weeks(new long[SCORE_WEEKS], new long[SCORE_WEEKS], 0, new ArrayList<>()));
+        }
+        if (!personOfActor.isEmpty() && !window.repositories().isEmpty()) {
+            var d = AN_PERSON_DAY;
+            Field<Long> activity = d.COMMITS.plus(d.PRS_OPENED).plus(d.PRS_MERGED).plus(d.REVIEWS_GIVEN).plus(d.COMMENTS).cast(Long.class);
+            Map<Long, long[]> reviews = new HashMap<>();
+            for (var r : db.select(d.ACTOR, d.ACTIVITY_DAY, sum(d.PRS_MERGED), sum(activity), sum(d.REVIEWS_GIVEN)).from(d)
+                    .where(d.REPOSITORY_ID.in(window.repositories())).and(d.ACTIVITY_DAY.between(window.from(), window.to()))
+                    .and(d.ACTOR.in(personOfActor.keySet()))
+                    .groupBy(d.ACTOR, d.ACTIVITY_DAY).fetch()) {
+                Long person = personOfActor.get(r.value1());
+                int week = (int) (ChronoUnit.DAYS.between(r.value2(), window.to()) / 7);
+                Weeks w = weeks.get(person);
+                w.merged()[week] += value(r.value3());
+                w.activity()[week] += value(r.value4());
+                reviews.computeIfAbsent(person, k -> new long[1])[0] += value(r.value5());
+            }
+            var pr = AN_PULL_REQUEST;
+            for (var r : db.select(pr.AUTHOR, pr.CREATED_AT, pr.MERGED_AT).from(pr)
+                    .where(pr.REPOSITORY_ID.in(window.repositories())).and(pr.STATE.eq("merged"))
+                    .and(pr.MERGED_AT.ge(window.start())).and(pr.MERGED_AT.lt(window.end()))
+                    .and(pr.AUTHOR.in(personOfActor.keySet())).fetch()) {
+                weeks.get(personOfActor.get(r.value1())).mergeSeconds()
+                        .add(Contributions.seconds(r.value2().toInstant(), r.value3().toInstant()));
+            }
+            reviews.forEach((person, given) -> {
+                Weeks w = weeks.get(person);
+                weeks.put(person, new Weeks(w.merged(), w.activity(), given[0], w.mergeSeconds()));
+            });
+        }
+        Map<Long, Collection<Long>> teams = referenceTeams(organisationId, teamId, people);
+        List<PersonScore> scores = new ArrayList<>();
+        for (Person p : subjects) {
+            Collection<Long> team = teams.get(p.accountId());
+            double teamReviews = 0;
+            for (long member : team) {
+                teamReviews += weeks.get(member) == null ? 0 : weeks.get(member).reviewsGiven();
+            }
+            double teamAverage = team.isEmpty() ? 0 : teamReviews / team.size();
+            scores.add(new PersonScore(p.accountId(), p.username(), score(weeks.get(p.accountId()), teamAverage)));
+        }
+        return scores;
+    }
+
+    /**
+     * The people each person's review count is compared with: the asked team, else their first team (lowest id),
+     * else everyone in the organisation.
+     */
+    private Map<Long, Collection<Long>> referenceTeams(long organisationId, Long teamId, List<Person> people) {
+        Map<Long, Collection<Long>> out = new HashMap<>();
+        if (teamId != null) {
+            Set<Long> members = organisations.teamMembers(teamId);
+            people.forEach(p -> out.put(p.accountId(), members));
+            return out;
+        }
+        List<Team> teams = new ArrayList<>(organisations.teams(organisationId));
+        teams.sort(java.util.Comparator.comparingLong(Team::id).reversed());
+        for (Team team : teams) {
+            Set<Long> members = organisations.teamMembers(team.id());
+            members.forEach(m -> out.put(m, members)); // lower ids come last and win
+        }
+        List<Long> everyone = people.stream().map(Person::accountId).toList();
+        people.forEach(p -> out.putIfAbsent(p.accountId(), everyone));
+        return out;
+    }
+
+    /** DevPulse's Delivery Reliability Score from one person's weekly figures (docs/metrics.md). */
+    static Score score(Weeks w, double teamAverageReviews) {
+        int weeksWithMerge = 0;
+        for (long m : w.merged()) {
+            weeksWithMerge += m > 0 ? 1 : 0;
+        }
+        double consistency = (double) weeksWithMerge / SCORE_WEEKS;
+        double participation = teamAverageReviews <= 0 ? 0 : Math.min(1, w.reviewsGiven() / teamAverageReviews);
+        double efficiency = 0;
+        if (!w.mergeSeconds().isEmpty()) {
+            double hours = median(w.mergeSeconds()) / 3600.0;
+            efficiency = hours <= 24 ? 1 : hours >= 168 ? 0 : 1 - (hours - 24) / (168 - 24);
+        }
+        double mean = 0;
+        for (long a : w.activity()) {
+            mean += a;
+        }
+        mean /= SCORE_WEEKS;
+        double stability = 0;
+        if (mean > 0) {
+            double variance = 0;
+            for (long a : w.activity()) {
+                variance += (a - mean) * (a - mean);
+            }
+            double cv = Math.sqrt(variance / SCORE_WEEKS) / mean;
+            stability = Math.max(0, Math.min(1, 1 - cv));
+        }
+        double score = 100 * (0.30 * consistency + 0.20 * participation + 0.25 * efficiency + 0.25 * stability);
+        return new Score(round(score), round(consistency), round(participation), round(efficiency), round(stability));
+    }
+
+    static Score mean(List<Score> scores) {
+        if (scores.isEmpty()) {
+            return new Score(0, 0, 0, 0, 0);
+        }
+        double s = 0, a = 0, b = 0, c = 0, d = 0;
+        for (Score x : scores) {
+            s += x.score();
+            a += x.mergeConsistency();
+            b += x.reviewParticipation();
+            c += x.mergeTimeEfficiency();
+            d += x.activityStability();
+        }
+        int n = scores.size();
+        return new Score(round(s / n), round(a / n), round(b / n), round(c / n), round(d / n));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+
+    // Alerts ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<dev.forgeline.analytics.Alert> alerts(long organisationId, boolean includeResolved, int limit, int offset) {
+        var a = dev.forgeline.schema.Tables.AN_ALERT;
+        Condition c = a.ORGANISATION_ID.eq(organisationId);
+        if (!includeResolved) {
+            c = c.and(a.RESOLVED_AT.isNull());
+        }
+        return db.selectFrom(a).where(c).orderBy(a.OPENED_AT.desc(), a.ID.desc()).limit(limit).offset(offset)
+                .fetch(r -> new dev.forgeline.analytics.Alert(r.getId(), r.getKind(), r.getSubject(), r.getEvidence(),
+                        r.getOpenedAt().toInstant(), FactStore.instant(r.getResolvedAt())));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.forgeline.analytics.internal;
+
+import static dev.forgeline.schema.Tables.AN_DEPLOYMENT;
+import static dev.forgeline.schema.Tables.AN_INCIDENT;
+import static dev.forgeline.schema.Tables.AN_PERSON_DAY;
+import static dev.forgeline.schema.Tables.AN_PR_REVIEWER;
+import static dev.forgeline.schema.Tables.AN_PULL_REQUEST;
+import static dev.forgeline.schema.Tables.AN_REPOSITORY_DAY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.forgeline.analytics.AnalyticsTests;
+import dev.forgeline.analytics.GithubDeliveries;
+import dev.forgeline.analytics.GithubDeliveries.Delivery;
+import dev.forgeline.analytics.HistoryBuilder;
+import dev.forgeline.test.ForgelineTest;
+import dev.forgeline.test.TestHttp;
+import tools.jackson.databind.json.JsonMapper;
+
+@ForgelineTest
+@TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
+        AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
+class FullRecomputeTest {
+
+    static final String ADMIN_TOKEN = AnalyticsTests.ADMIN_TOKEN;
+
+    @Autowired DSLContext db;
+    @Autowired JsonMapper json;
+    @Autowired FullRecompute recompute;
+    @Autowired TransactionTemplate transaction;
+    @LocalServerPort int port;
+
+    @Test
+    void fullRecomputeGivesExactlyTheNumbersOfTheIncrementalUpdates() {
+        TestHttp admin = new TestHttp(port, ADMIN_TOKEN);
+        String secret = "secret-" + UUID.randomUUID();
+        var answer = admin.post("/api/v1/connections", "{\"provider\":\"github\",\"name\":\"history\",\"secret\":\"" + secret + "\"}");
+        long connection = json.readTree(answer.body()).get("id").asLong();
+        long base = 700_000_000L + (System.nanoTime() % 1_000_000) * 10;
+        List<Delivery> deliveries = new ArrayList<>();
+        GithubDeliveries first = new GithubDeliveries(port, connection, secret, json, base + 1);
+        GithubDeliveries second = new GithubDeliveries(port, connection, secret, json, base + 2);
+        deliveries.addAll(HistoryBuilder.history(first, 1, 60, Instant.parse("2026-03-02T08:00:00Z")));
+        deliveries.addAll(HistoryBuilder.history(second, 2, 60, Instant.parse("2026-03-05T22:00:00Z")));
+        GithubDeliveries.sendAll(db, connection, List.of(first, second), deliveries, first);
+
+        List<String> incremental = everything();
+        assertThat(db.fetchCount(AN_PULL_REQUEST, AN_PULL_REQUEST.DEPLOYED_AT.isNotNull())).isPositive();
+        assertThat(db.fetchCount(AN_DEPLOYMENT, AN_DEPLOYMENT.INCIDENT_COUNT.gt(0))).isPositive();
+        transaction.executeWithoutResult(tx -> recompute.recompute());
+        List<String> recomputed = everything();
+        List<String> onlyIncremental = new ArrayList<>(incremental);
+        onlyIncremental.removeAll(recomputed);
+        List<String> onlyRecomputed = new ArrayList<>(recomputed);
+        onlyRecomputed.removeAll(incremental);
+        assertThat(onlyIncremental).as("rows only the incremental path has (recompute has %s)", onlyRecomputed).isEmpty();
+        assertThat(recomputed).isEqualTo(incremental);
+    }
+
+    /** Every aggregate row with a number in it, and every derived fact, as text in a fixed order. */
+    private List<String> everything() {
+        List<String> rows = new ArrayList<>();
+        rows.addAll(rows(AN_PERSON_DAY, AN_PERSON_DAY.ACTOR, AN_PERSON_DAY.ACTIVITY_DAY, AN_PERSON_DAY.REPOSITORY_ID));
+        rows.addAll(rows(AN_REPOSITORY_DAY, AN_REPOSITORY_DAY.REPOSITORY_ID, AN_REPOSITORY_DAY.ACTIVITY_DAY));
+        rows.addAll(rows(AN_PULL_REQUEST, AN_PULL_REQUEST.REPOSITORY_ID, AN_PULL_REQUEST.NUMBER));
+        rows.addAll(rows(AN_PR_REVIEWER, AN_PR_REVIEWER.REPOSITORY_ID, AN_PR_REVIEWER.NUMBER, AN_PR_REVIEWER.REVIEWER));
+        rows.addAll(rows(AN_DEPLOYMENT, AN_DEPLOYMENT.REPOSITORY_ID, AN_DEPLOYMENT.SOURCE, AN_DEPLOYMENT.FORGE_ID));
+        rows.addAll(rows(AN_INCIDENT, AN_INCIDENT.REPOSITORY_ID, AN_INCIDENT.NUMBER));
+        return rows;
+    }
+
+    private List<String> rows(Table<?> table, org.jooq.Field<?>... order) {
+        List<String> out = new ArrayList<>();
+        for (Record r : db.selectFrom(table).orderBy(order).fetch()) {
+            List<String> values = new ArrayList<>();
+            boolean allZero = true;
+            for (int i = 0; i < r.size(); i++) {
+                Object v = r.get(i);
+                if (v instanceof java.time.OffsetDateTime t) {
+                    v = t.toInstant();
+                }
+                if (v instanceof Number number && number.longValue() != 0 && r.field(i).getType() != Long.class) {
+                    allZero = false;
+                }
+                if (v instanceof Number number && r.field(i).getName().endsWith("seconds") && number.longValue() != 0) {
+                    allZero = false;
+                }
+                values.add(String.valueOf(v));
+            }
+            boolean aggregate = table == AN_PERSON_DAY || table == AN_REPOSITORY_DAY;
+            if (!aggregate || !allZero) {
+                out.add(table.getName() + " " + values);
+            }
+        }
+        return out;
+    }
+}
