@@ -235,13 +235,16 @@ class DeliveryMetricsTest {
     }
 
     @Test
-    void aDeveloperReadsOnlyTheirOwnDetailAndTheirTeamOthersGet404() {
+    void aDeveloperReadsAggregatesAndOnlyTheirOwnDetailOthersGet404() {
         TestHttp anaHttp = new TestHttp(port, anaToken);
         String base = "/api/v1/orgs/" + org + "/metrics/";
         assertThat(anaHttp.get(base + "summary?person=" + ana).statusCode()).isEqualTo(200);
         assertThat(anaHttp.get(base + "summary?team=core").statusCode()).isEqualTo(200);
         assertThat(anaHttp.get(base + "summary?person=" + ben).statusCode()).isEqualTo(404);
-        assertThat(anaHttp.get(base + "summary").statusCode()).isEqualTo(404);
+        assertThat(anaHttp.get(base + "summary").statusCode()).as("the organisation's aggregates").isEqualTo(200);
+        JsonNode reliability = json.readTree(anaHttp.get(base + "reliability").body());
+        assertThat(reliability.get("people").findValues("accountId")).extracting(JsonNode::asLong)
+                .as("each person's score is theirs alone").containsExactly(ana);
         assertThat(anaHttp.get(base + "summary?team=nope").statusCode()).isEqualTo(404);
         TestHttp outsider = new TestHttp(port, outsiderToken);
         assertThat(outsider.get(base + "summary").statusCode()).isEqualTo(404);

@@ -8,6 +8,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.analytics.Alert;
 import dev.forgeline.analytics.Metrics;
 import dev.forgeline.identity.OrgAccess;
@@ -16,6 +18,7 @@ import dev.forgeline.platform.Paging;
 
 /** Alerts of an organisation: managers and above see all; a developer sees those about themselves. */
 @RestController
+@Access(Rule.ORG_MEMBER)
 class AlertsController {
 
     private final Metrics metrics;

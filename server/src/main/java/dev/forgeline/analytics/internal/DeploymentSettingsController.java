@@ -10,11 +10,14 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.OrgRole;
 
 /** Which environments and pipelines of a repository are production: set by the organisation's admins. */
 @RestController
+@Access(Rule.ORG_ADMIN)
 class DeploymentSettingsController {
 
     record Settings(String productionEnvironments, String productionPipelines) {

@@ -13,20 +13,23 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.analytics.Metrics;
 import dev.forgeline.analytics.Metrics.Filter;
 import dev.forgeline.identity.OrgAccess;
-import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 
 /**
- * The metrics of an organisation. A developer reads their own figures and their teams'; managers and above
- * read the whole organisation's. Whatever the caller may not read answers 404, as if it did not exist.
+ * The metrics of an organisation. Every member reads the organisation's and their teams' aggregates and their
+ * own figures; managers read their teams' people too, admins and owners everyone's. Whatever the caller may not
+ * read answers 404, as if it did not exist.
  */
 @RestController
 @RequestMapping("/api/v1/orgs/{org}/metrics")
+@Access(Rule.ORG_MEMBER)
 class MetricsController {
 
     private final Metrics metrics;
@@ -69,7 +72,10 @@ class MetricsController {
     Metrics.Reliability reliability(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
                                     @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
                                     @RequestParam(required = false) String to) {
-        return read(access, team, person, repository, from, to, metrics::reliability);
+        Metrics.Reliability reliability = read(access, team, person, repository, from, to, metrics::reliability);
+        // The score of a team or the organisation is an aggregate anyone there may see; each person's is theirs.
+        return new Metrics.Reliability(reliability.window(), reliability.score(),
+                reliability.people().stream().filter(p -> access.mayReadPerson(p.accountId())).toList());
     }
 
     private <T> T read(OrgAccess access, String team, String person, String repository, String from, String to,
@@ -94,8 +100,6 @@ class MetricsController {
                 throw notFound();
             }
             personId = found.accountId();
-        } else if (!access.atLeast(OrgRole.MANAGER)) {
-            throw notFound(); // the organisation's aggregates are for managers and above
         }
         Long repositoryId = null;
         if (repository != null) {
