@@ -1,0 +1,93 @@
+// Progressive enhancement: the pages work without this file. With it, tables marked data-chart become
+// Chart.js charts (the table stays, folded, as the accessible data), and the page's one live stream
+// (server-sent events; the browser reconnects with Last-Event-ID) refreshes the regions that listen to a topic.
+(function () {
+  'use strict';
+
+  function css(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+
+  function drawChart(table) {
+    if (!window.Chart || table.dataset.drawn) return;
+    table.dataset.drawn = 'true';
+    var series = Array.prototype.slice.call(table.querySelectorAll('thead th')).slice(1).map(function (th) { return th.textContent.trim(); });
+    var rows = table.querySelectorAll('tbody tr');
+    var labels = [];
+    var values = series.map(function () { return []; });
+    rows.forEach(function (row) {
+      labels.push(row.querySelector('th, td').textContent.trim());
+      row.querySelectorAll('td[data-value]').forEach(function (td, i) { if (values[i]) values[i].push(Number(td.dataset.value)); });
+    });
+    var colours = [css('--chart-1'), css('--chart-2'), css('--chart-3'), css('--chart-4')];
+    var stacked = table.dataset.stacked === 'true';
+    var unit = table.dataset.unit ? ' ' + table.dataset.unit : '';
+    var box = document.createElement('div');
+    box.className = 'chart';
+    var canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    var caption = table.querySelector('caption');
+    canvas.setAttribute('aria-label', caption ? caption.textContent.trim() : 'chart');
+    box.appendChild(canvas);
+    var details = document.createElement('details');
+    var summary = document.createElement('summary');
+    summary.textContent = 'Show the data as a table';
+    table.parentNode.insertBefore(box, table);
+    table.parentNode.insertBefore(details, table);
+    details.appendChild(summary);
+    details.appendChild(table);
+    Chart.defaults.color = css('--muted');
+    Chart.defaults.borderColor = css('--border');
+    new Chart(canvas, {
+      type: table.dataset.chart || 'bar',
+      data: {
+        labels: labels,
+        datasets: series.map(function (name, i) {
+          return { label: name, data: values[i], backgroundColor: colours[i % colours.length], borderColor: colours[i % colours.length] };
+        })
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: series.length > 1 },
+          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + c.formattedValue + unit; } } } },
+        scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true } }
+      }
+    });
+  }
+
+  function drawCharts(root) {
+    root.querySelectorAll('table[data-chart]').forEach(drawChart);
+  }
+
+  function refresh(topic) {
+    document.querySelectorAll('[data-refresh-on]').forEach(function (region) {
+      if (region.dataset.refreshOn.split(' ').indexOf(topic) < 0 || !region.id || !window.htmx) return;
+      htmx.ajax('GET', region.dataset.refreshUrl || location.pathname + location.search,
+        { target: '#' + region.id, select: '#' + region.id, swap: 'outerHTML' });
+    });
+  }
+
+  function listen(page) {
+    var status = document.getElementById('live-status');
+    var setStatus = function (text, on) { if (status) { status.textContent = text; status.classList.toggle('on', on); } };
+    var source = new EventSource('/live/' + encodeURIComponent(page));
+    source.addEventListener('ready', function () { setStatus('live', true); });
+    source.onerror = function () { setStatus('reconnecting', false); };
+    ['delivery', 'metrics', 'alert'].forEach(function (topic) {
+      source.addEventListener(topic, function () { refresh(topic); });
+    });
+    source.addEventListener('reload', function () { ['delivery', 'metrics', 'alert'].forEach(refresh); });
+    window.addEventListener('pagehide', function () { source.close(); });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var token = document.querySelector('meta[name="csrf-token"]');
+    var header = document.querySelector('meta[name="csrf-header"]');
+    if (token && header) {
+      document.body.addEventListener('htmx:configRequest', function (e) { e.detail.headers[header.content] = token.content; });
+    }
+    document.body.addEventListener('htmx:afterSettle', function (e) { drawCharts(e.target.ownerDocument || document); });
+    drawCharts(document);
+    if (document.body.dataset.live && window.EventSource) listen(document.body.dataset.live);
+  });
+})();
