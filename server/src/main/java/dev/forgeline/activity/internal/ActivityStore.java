@@ -3,6 +3,8 @@ package dev.forgeline.activity.internal;
 import static dev.forgeline.schema.Tables.DEPLOYMENT;
 import static dev.forgeline.schema.Tables.DEPLOYMENT_STATUS;
 import static dev.forgeline.schema.Tables.FORGE_COMMENT;
+import static dev.forgeline.schema.Tables.FORGE_NAMESPACE;
+import static dev.forgeline.schema.Tables.FORGE_USER;
 import static dev.forgeline.schema.Tables.FORGE_RELEASE;
 import static dev.forgeline.schema.Tables.GIT_COMMIT;
 import static dev.forgeline.schema.Tables.ISSUE;
@@ -21,9 +23,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.forgeline.activity.Activity;
+import dev.forgeline.activity.ActivityRecorded;
 import dev.forgeline.activity.ForgeEvent;
 import dev.forgeline.activity.ForgeEvent.Comment;
 import dev.forgeline.activity.ForgeEvent.Deployment;
@@ -36,6 +43,7 @@ import dev.forgeline.activity.ForgeEvent.Push;
 import dev.forgeline.activity.ForgeEvent.Release;
 import dev.forgeline.activity.ForgeEvent.Repo;
 import dev.forgeline.activity.ForgeEvent.Review;
+import dev.forgeline.activity.Participants;
 import dev.forgeline.schema.tables.records.IssueRecord;
 import dev.forgeline.schema.tables.records.PullRequestRecord;
 
@@ -48,11 +56,19 @@ import dev.forgeline.schema.tables.records.PullRequestRecord;
 class ActivityStore implements Activity {
 
     private final DSLContext db;
+    private final ApplicationEventPublisher events;
     /** Repository ids never change once committed: looked up once per process. */
     private final Map<String, Long> repositoryIds = new ConcurrentHashMap<>();
+    /**
+     * Forge users and repository owners this process has committed, as last recorded: the same people appear in
+     * most deliveries, and skipping the unchanged ones keeps their cost off the processing path.
+     */
+    private final Map<Object, Object> participantsSeen = new ConcurrentHashMap<>();
+    private static final int PARTICIPANTS_SEEN_MAX = 100_000;
 
-    ActivityStore(DSLContext db) {
+    ActivityStore(DSLContext db, ApplicationEventPublisher events) {
         this.db = db;
+        this.events = events;
     }
 
     @Override
@@ -76,7 +92,72 @@ class ActivityStore implements Activity {
             case Deployment deployment -> deployment(repositoryId, deployment);
             case Release release -> release(repositoryId, release);
         }
+        events.publishEvent(new ActivityRecorded(connectionId, repositoryId, event));
         return repositoryId;
+    }
+
+    @Override
+    public void record(long repositoryId, String provider, Participants participants) {
+        Participants.Namespace owner = participants.owner();
+        if (owner != null && !owner.equals(participantsSeen.get(repositoryId))) {
+            db.insertInto(FORGE_NAMESPACE)
+                    .set(FORGE_NAMESPACE.PROVIDER, provider)
+                    .set(FORGE_NAMESPACE.PATH, owner.path())
+                    .set(FORGE_NAMESPACE.FORGE_ID, owner.forgeId())
+                    .set(FORGE_NAMESPACE.KIND, owner.kind())
+                    .set(FORGE_NAMESPACE.NAME, clip(owner.name(), 300))
+                    .set(FORGE_NAMESPACE.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                    .onDuplicateKeyIgnore().execute();
+            var where = FORGE_NAMESPACE.PROVIDER.eq(provider).and(FORGE_NAMESPACE.PATH.eq(owner.path()));
+            // What one payload leaves out (GitLab rarely says whether a namespace is a group), another fills in.
+            db.update(FORGE_NAMESPACE)
+                    .set(FORGE_NAMESPACE.FORGE_ID, DSL.coalesce(DSL.val(owner.forgeId()), FORGE_NAMESPACE.FORGE_ID))
+                    .set(FORGE_NAMESPACE.KIND, DSL.coalesce(DSL.val(owner.kind()), FORGE_NAMESPACE.KIND))
+                    .set(FORGE_NAMESPACE.NAME, DSL.coalesce(DSL.val(clip(owner.name(), 300)), FORGE_NAMESPACE.NAME))
+                    .where(where).execute();
+            db.update(REPOSITORY)
+                    .set(REPOSITORY.NAMESPACE_ID, DSL.select(FORGE_NAMESPACE.ID).from(FORGE_NAMESPACE).where(where))
+                    .where(REPOSITORY.ID.eq(repositoryId)).execute();
+            rememberAfterCommit(repositoryId, owner);
+        }
+        for (Participants.User user : participants.users()) {
+            String key = provider + ":" + user.login();
+            if (user.equals(participantsSeen.get(key))) {
+                continue;
+            }
+            db.insertInto(FORGE_USER)
+                    .set(FORGE_USER.PROVIDER, provider)
+                    .set(FORGE_USER.LOGIN, clip(user.login(), 200))
+                    .set(FORGE_USER.FORGE_ID, user.forgeId())
+                    .set(FORGE_USER.NAME, clip(user.name(), 200))
+                    .set(FORGE_USER.EMAIL, clip(user.email(), 320))
+                    .set(FORGE_USER.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                    .onDuplicateKeyIgnore().execute();
+            if (user.forgeId() != null || user.name() != null || user.email() != null) {
+                db.update(FORGE_USER)
+                        .set(FORGE_USER.FORGE_ID, DSL.coalesce(DSL.val(user.forgeId()), FORGE_USER.FORGE_ID))
+                        .set(FORGE_USER.NAME, DSL.coalesce(DSL.val(clip(user.name(), 200)), FORGE_USER.NAME))
+                        .set(FORGE_USER.EMAIL, DSL.coalesce(DSL.val(clip(user.email(), 320)), FORGE_USER.EMAIL))
+                        .where(FORGE_USER.PROVIDER.eq(provider)).and(FORGE_USER.LOGIN.eq(clip(user.login(), 200))).execute();
+            }
+            rememberAfterCommit(key, user);
+        }
+    }
+
+    /** Only committed rows may be skipped later: a rolled-back transaction leaves nothing remembered. */
+    private void rememberAfterCommit(Object key, Object value) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                if (participantsSeen.size() >= PARTICIPANTS_SEEN_MAX) {
+                    participantsSeen.clear();
+                }
+                participantsSeen.put(key, value);
+            }
+        });
     }
 
     private long repository(long connectionId, Repo repo) {

@@ -11,6 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgeline.activity.Activity;
 import dev.forgeline.activity.ForgeEvent;
+import dev.forgeline.activity.Participants;
 import dev.forgeline.ingest.internal.StoredEvents.Status;
 import dev.forgeline.jobs.JobDeadLettered;
 import dev.forgeline.jobs.JobHandler;
@@ -64,10 +65,17 @@ class EventProcessor implements JobHandler {
             Provider provider = Provider.parse(event.getProvider()).orElseThrow();
             JsonNode root = json.readTree(event.getBody());
             List<ForgeEvent> normalised = Normaliser.normalise(provider, event.getEventType(), root);
+            Participants participants = normalised.isEmpty() ? Participants.NONE : Normaliser.participants(provider, root);
             for (int attempt = 1; ; attempt++) {
                 try {
                     transaction.executeWithoutResult(tx -> {
-                        normalised.forEach(e -> activity.record(event.getConnectionId(), e));
+                        long repositoryId = 0;
+                        for (ForgeEvent e : normalised) {
+                            repositoryId = activity.record(event.getConnectionId(), e);
+                        }
+                        if (!normalised.isEmpty()) {
+                            activity.record(repositoryId, provider.id(), participants);
+                        }
                         events.mark(id, normalised.isEmpty() ? Status.IGNORED : Status.PROCESSED, null);
                     });
                     break;

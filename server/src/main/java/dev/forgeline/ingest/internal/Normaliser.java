@@ -5,10 +5,13 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.forgeline.activity.ForgeEvent;
+import dev.forgeline.activity.Participants;
 import dev.forgeline.activity.ForgeEvent.Comment;
 import dev.forgeline.activity.ForgeEvent.Commit;
 import dev.forgeline.activity.ForgeEvent.Deployment;
@@ -44,6 +47,62 @@ final class Normaliser {
 
     static List<ForgeEvent> normalise(Provider provider, String eventType, JsonNode root) {
         return provider == Provider.GITLAB ? gitlab(eventType, root) : github(provider, eventType, root);
+    }
+
+    /** The repository's owner and the forge users the payload names, each once, with what it tells of them. */
+    static Participants participants(Provider provider, JsonNode root) {
+        Map<String, Participants.User> users = new LinkedHashMap<>();
+        if (provider == Provider.GITLAB) {
+            JsonNode project = root.path("project");
+            String path = text(project, "path_with_namespace");
+            int slash = path == null ? -1 : path.lastIndexOf('/');
+            JsonNode group = root.path("group");
+            Participants.Namespace owner = slash <= 0 ? null : new Participants.Namespace(path.substring(0, slash),
+                    text(group, "group_id"), group.isObject() ? "group" : null, text(project, "namespace"));
+            gitlabUser(users, root.path("user"));
+            add(users, text(root, "user_username"), text(root, "user_id"), text(root, "user_name"), text(root, "user_email"));
+            root.path("assignees").forEach(user -> gitlabUser(users, user));
+            root.path("reviewers").forEach(user -> gitlabUser(users, user));
+            return new Participants(owner, List.copyOf(users.values()));
+        }
+        JsonNode repositoryOwner = root.path("repository").path("owner");
+        JsonNode organisation = root.path("organization");
+        String ownerLogin = first(text(repositoryOwner, "login"), text(repositoryOwner, "username"));
+        boolean isOrganisation = organisation.isObject() || "Organization".equals(text(repositoryOwner, "type"));
+        Participants.Namespace owner = ownerLogin == null ? null : new Participants.Namespace(ownerLogin,
+                text(repositoryOwner, "id"), isOrganisation ? "organization" : "user", first(text(repositoryOwner, "full_name"), ownerLogin));
+        githubUser(users, root.path("sender"));
+        for (String object : List.of("pull_request", "review", "comment", "issue", "deployment", "workflow_run", "release")) {
+            JsonNode node = root.path(object);
+            githubUser(users, node.path("user"));
+            githubUser(users, node.path("creator"));
+            githubUser(users, node.path("actor"));
+            githubUser(users, node.path("author"));
+            node.path("requested_reviewers").forEach(user -> githubUser(users, user));
+        }
+        for (JsonNode commit : root.path("commits")) {
+            JsonNode author = commit.path("author");
+            add(users, text(author, "username"), null, text(author, "name"), text(author, "email"));
+        }
+        return new Participants(owner, List.copyOf(users.values()));
+    }
+
+    private static void githubUser(Map<String, Participants.User> users, JsonNode user) {
+        add(users, first(text(user, "login"), text(user, "username")), text(user, "id"), text(user, "full_name"), text(user, "email"));
+    }
+
+    private static void gitlabUser(Map<String, Participants.User> users, JsonNode user) {
+        add(users, text(user, "username"), text(user, "id"), text(user, "name"), text(user, "email"));
+    }
+
+    /** Keeps the first mention of a login, filling in what a later mention adds; forges redact some emails. */
+    private static void add(Map<String, Participants.User> users, String login, String forgeId, String name, String email) {
+        if (login == null || login.isBlank()) {
+            return;
+        }
+        String realEmail = email != null && email.contains("@") ? email : null;
+        users.merge(login, new Participants.User(login, forgeId, name, realEmail), (known, more) -> new Participants.User(login,
+                first(known.forgeId(), more.forgeId()), first(known.name(), more.name()), first(known.email(), more.email())));
     }
 
     // GitHub and Gitea/Forgejo --------------------------------------------------------------------------------

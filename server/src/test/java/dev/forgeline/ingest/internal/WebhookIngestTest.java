@@ -2,6 +2,8 @@ package dev.forgeline.ingest.internal;
 
 import static dev.forgeline.schema.Tables.DEPLOYMENT;
 import static dev.forgeline.schema.Tables.DEPLOYMENT_STATUS;
+import static dev.forgeline.schema.Tables.FORGE_NAMESPACE;
+import static dev.forgeline.schema.Tables.FORGE_USER;
 import static dev.forgeline.schema.Tables.GIT_COMMIT;
 import static dev.forgeline.schema.Tables.ISSUE;
 import static dev.forgeline.schema.Tables.PIPELINE;
@@ -166,6 +168,39 @@ class WebhookIngestTest {
         var push = db.selectFrom(PUSH).where(PUSH.REPOSITORY_ID.eq(repo)).fetchSingle();
         assertThat(push.getRef()).isEqualTo(payload.get("ref").asString());
         assertThat(push.getCommitCount()).isEqualTo(1);
+    }
+
+    @Test
+    void forgeUsersAndTheRepositoryOwnerBecomeRowsOfTheirOwn() {
+        long githubRepo = REPOSITORY_IDS.incrementAndGet();
+        long gitlabRepo = REPOSITORY_IDS.incrementAndGet();
+        byte[] opened = bytes(fixture("github/pull_request/opened.payload.json", githubRepo));
+        processed(github("pull_request", opened, UUID.randomUUID().toString()));
+        processed(github("pull_request", opened, UUID.randomUUID().toString())); // again: nothing doubles
+        ObjectNode mergeRequest = fixture("gitlab/merge_request.json", gitlabRepo);
+        ((ObjectNode) mergeRequest.get("project")).put("path_with_namespace", "course-" + gitlabRepo + "/team-a");
+        processed(gitlab("Merge Request Hook", bytes(mergeRequest)));
+
+        var codertocat = db.selectFrom(FORGE_USER).where(FORGE_USER.PROVIDER.eq("github")).and(FORGE_USER.LOGIN.eq("Codertocat")).fetchSingle();
+        assertThat(codertocat.getForgeId()).isEqualTo("21031067");
+        assertThat(db.fetchExists(FORGE_USER, FORGE_USER.PROVIDER.eq("github").and(FORGE_USER.LOGIN.eq("octocat"))))
+                .as("a requested reviewer is a forge user too").isTrue();
+        var user1 = db.selectFrom(FORGE_USER).where(FORGE_USER.PROVIDER.eq("gitlab")).and(FORGE_USER.LOGIN.eq("user1")).fetchSingle();
+        assertThat(user1.getName()).isEqualTo("User1");
+        assertThat(user1.getEmail()).isEqualTo("user1@example.com");
+
+        var owner = db.selectFrom(FORGE_NAMESPACE).where(FORGE_NAMESPACE.ID.eq(
+                db.select(REPOSITORY.NAMESPACE_ID).from(REPOSITORY).where(REPOSITORY.ID.eq(repository("github", githubRepo))))).fetchSingle();
+        assertThat(owner.getPath()).isEqualTo("Codertocat");
+        assertThat(owner.getKind()).isEqualTo("user");
+        var group = db.selectFrom(FORGE_NAMESPACE).where(FORGE_NAMESPACE.ID.eq(
+                db.select(REPOSITORY.NAMESPACE_ID).from(REPOSITORY).where(REPOSITORY.ID.eq(repository("gitlab", gitlabRepo))))).fetchSingle();
+        assertThat(group.getPath()).isEqualTo("course-" + gitlabRepo);
+
+        JsonNode listed = json.readTree(admin.get("/api/v1/admin/forge-users?provider=gitlab&q=user1").body());
+        assertThat(listed.findValuesAsString("login")).containsExactly("user1");
+        JsonNode namespaces = json.readTree(admin.get("/api/v1/admin/namespaces?provider=gitlab").body());
+        assertThat(namespaces.findValuesAsString("path")).contains("course-" + gitlabRepo);
     }
 
     @Test
