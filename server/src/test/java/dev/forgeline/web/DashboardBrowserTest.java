@@ -6,13 +6,24 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.forgeline.identity.Caller;
+import dev.forgeline.identity.OrgRole;
+import dev.forgeline.identity.Organisation;
+import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.PersonalTokens;
+import dev.forgeline.identity.Team;
 import dev.forgeline.test.BrowserTest;
 import dev.forgeline.test.Fixtures;
 import dev.forgeline.test.ForgelineTest;
@@ -24,6 +35,9 @@ import dev.forgeline.test.TestHttp;
 class DashboardBrowserTest extends BrowserTest {
 
     static final String ADMIN_TOKEN = "dashboard-browser-test-admin-0123456789";
+
+    @Autowired Organisations organisations;
+    @Autowired PersonalTokens tokens;
 
     private HttpResponse<String> githubDelivery(String webhookUrl, String secret, String event, String fixture) {
         byte[] body = Fixtures.read(fixture);
@@ -84,6 +98,40 @@ class DashboardBrowserTest extends BrowserTest {
         find("tr[data-event-id='" + eventId + "'] button").click();
         waitFor("the notice", ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
                 "Delivery " + eventId + " is queued to be processed again."));
+    }
+
+    /** A real token of the account, made as that account would make it on its tokens page. */
+    private String tokenOf(long accountId, String username) {
+        var caller = new Caller(accountId, username, false, Set.of("read", "write"));
+        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, List.of()));
+        try {
+            return tokens.create("browser", List.of("read", "write"), 1).secret();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    @Test
+    void developerSeesTheirOwnPersonPageAndIsDeniedATeammates() {
+        String suffix = Long.toString(System.nanoTime() % 1_000_000);
+        Organisation org = organisations.create("course-" + suffix, "Course " + suffix, Organisation.Kind.COURSE);
+        Team team = organisations.createTeam(org.id(), "red", "Red team");
+        long ada = organisations.createAccount("ada-" + suffix, "Ada Lovelace", null);
+        long bob = organisations.createAccount("bob-" + suffix, "Bob Babbage", null);
+        for (long account : List.of(ada, bob)) {
+            organisations.addMember(org.id(), account, OrgRole.DEVELOPER);
+            organisations.addTeamMember(team.id(), account);
+        }
+        actAs(tokenOf(ada, "ada-" + suffix));
+
+        open("/orgs/" + org.slug() + "/people/" + ada);
+        assertThat(find("h1").getText()).isEqualTo("Ada Lovelace");
+        open("/orgs/" + org.slug() + "/teams/red");
+        assertThat(find("h1").getText()).contains("Red team");
+
+        open("/orgs/" + org.slug() + "/people/" + bob);
+        assertThat(find("#error-status").getText()).startsWith("403");
+        assertThat(browser.getPageSource()).doesNotContain("Bob Babbage");
     }
 
     @Test

@@ -9,15 +9,13 @@ final class DashboardView {
     private DashboardView() {
     }
 
-    /** The filters of a view, all optional, kept in the URL so a view can be shared. */
+    /** The filters of a view, kept in the URL so a view can be shared; team and repository are optional. */
     record Filters(String team, Long repository, LocalDate from, LocalDate to) {
 
-        LocalDate fromOrDefault() {
-            return from != null ? from : toOrDefault().minusWeeks(12);
-        }
-
-        LocalDate toOrDefault() {
-            return to != null ? to : LocalDate.now(java.time.ZoneOffset.UTC);
+        /** The last twelve weeks unless the URL says otherwise. */
+        static Filters of(String team, Long repository, LocalDate from, LocalDate to) {
+            LocalDate end = to != null ? to : LocalDate.now(java.time.ZoneOffset.UTC);
+            return new Filters(team, repository, from != null ? from : end.minusWeeks(12), end);
         }
     }
 
@@ -45,7 +43,7 @@ final class DashboardView {
                     List<DoraTile> dora, List<CycleWeek> cycleTime, List<CountWeek> throughput, List<Alert> alerts,
                     List<WaitingPr> waiting) {
 
-        boolean empty() {
+        boolean isEmpty() {
             return dora.isEmpty() && cycleTime.isEmpty() && throughput.isEmpty() && alerts.isEmpty() && waiting.isEmpty();
         }
     }

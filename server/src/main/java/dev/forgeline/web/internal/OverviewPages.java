@@ -2,6 +2,7 @@ package dev.forgeline.web.internal;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -11,6 +12,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.identity.Caller;
+import dev.forgeline.identity.OrgAccess;
+import dev.forgeline.identity.Organisation;
+import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.Person;
+import dev.forgeline.identity.Team;
 import dev.forgeline.ingest.ForgeConnections;
 import dev.forgeline.web.internal.DashboardView.Filters;
 
@@ -21,60 +28,86 @@ class OverviewPages {
     private final DashboardMetrics metrics;
     private final SetupController setup;
     private final ForgeConnections connections;
+    private final Organisations organisations;
 
-    OverviewPages(DashboardMetrics metrics, SetupController setup, ForgeConnections connections) {
+    OverviewPages(DashboardMetrics metrics, SetupController setup, ForgeConnections connections, Organisations organisations) {
         this.metrics = metrics;
         this.setup = setup;
         this.connections = connections;
+        this.organisations = organisations;
     }
 
-    /** A fresh server leads to setup, then (for an admin) to connecting a forge. */
+    /** A fresh server leads to setup, then (for an admin) to connecting a forge, then to the caller's organisation. */
     @GetMapping("/")
     String home() {
         if (setup.pending()) {
             return "redirect:/setup";
         }
-        Pages.requireSignedIn();
+        Caller caller = Pages.requireSignedIn();
         boolean admin = Pages.isAdmin();
         if (admin && connections.all().isEmpty()) {
             return "redirect:/connect";
         }
-        return metrics.defaultOrganisation().map(org -> "redirect:/orgs/" + org).orElse(admin ? "redirect:/admin/connections" : "empty");
+        return organisations.all().stream()
+                .filter(o -> organisations.roleOf(caller, o.id()).isPresent())
+                .min(Comparator.comparing(Organisation::name))
+                .map(o -> "redirect:/orgs/" + o.slug())
+                .orElse(admin ? "redirect:/admin/connections" : "empty");
     }
 
     @GetMapping("/orgs/{org}")
-    String overview(@PathVariable String org, @RequestParam(required = false) String team,
+    String overview(OrgAccess access, @RequestParam(required = false) String team,
                     @RequestParam(required = false) Long repository, @RequestParam(required = false) String from,
                     @RequestParam(required = false) String to, Model model) {
-        Pages.requireSignedIn();
         Filters filters = filters(team, repository, from, to);
+        if (filters.team() != null) {
+            Team chosen = organisations.team(access.organisation().id(), filters.team())
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no team " + filters.team()));
+            if (!access.mayReadTeam(chosen.id())) {
+                throw new ResponseStatusException(HttpStatus.FORBIDDEN, "you may not see team " + chosen.slug());
+            }
+        }
+        if (filters.repository() != null && metrics.repositories(access.organisation().id()).stream()
+                .noneMatch(r -> r.id() == filters.repository())) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + filters.repository() + " here");
+        }
         model.addAttribute("filters", filters);
-        model.addAttribute("view", metrics.overview(org, filters));
-        model.addAttribute("org", org);
+        var view = metrics.overview(access, filters);
+        model.addAttribute("view", view);
+        model.addAttribute("empty", view.isEmpty());
+        model.addAttribute("org", access.organisation().slug());
+        model.addAttribute("repositories", metrics.repositories(access.organisation().id()));
+        model.addAttribute("canManage", access.atLeast(dev.forgeline.identity.OrgRole.ADMIN));
         return "overview";
     }
 
     @GetMapping("/orgs/{org}/teams/{team}")
-    String team(@PathVariable String org, @PathVariable String team, @RequestParam(required = false) String from,
+    String team(OrgAccess access, @PathVariable String team, @RequestParam(required = false) String from,
                 @RequestParam(required = false) String to, Model model) {
-        Pages.requireSignedIn();
         Filters filters = filters(null, null, from, to);
+        Team found = organisations.team(access.organisation().id(), team)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no team " + team));
+        if (!access.mayReadTeam(found.id())) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "you may not see team " + team);
+        }
         model.addAttribute("filters", filters);
-        model.addAttribute("view", metrics.team(org, team, filters)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no team " + team + " you can see")));
-        model.addAttribute("org", org);
+        model.addAttribute("view", metrics.team(access, found, filters));
+        model.addAttribute("org", access.organisation().slug());
         return "team";
     }
 
     @GetMapping("/orgs/{org}/people/{account}")
-    String person(@PathVariable String org, @PathVariable long account, @RequestParam(required = false) String from,
+    String person(OrgAccess access, @PathVariable long account, @RequestParam(required = false) String from,
                   @RequestParam(required = false) String to, Model model) {
-        Pages.requireSignedIn();
         Filters filters = filters(null, null, from, to);
+        Person person = organisations.people(access.organisation().id()).stream().filter(p -> p.accountId() == account)
+                .findFirst().orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no person " + account + " here"));
+        if (!access.mayReadPerson(account)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only this person, their managers and admins see this page");
+        }
         model.addAttribute("filters", filters);
-        model.addAttribute("view", metrics.person(org, account, filters)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no person " + account + " you can see")));
-        model.addAttribute("org", org);
+        model.addAttribute("view", metrics.person(access, person, filters));
+        model.addAttribute("org", access.organisation().slug());
         return "person";
     }
 
@@ -84,7 +117,7 @@ class OverviewPages {
         if (start != null && end != null && start.isAfter(end)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "from must not be after to");
         }
-        return new Filters(team == null || team.isBlank() ? null : team, repository, start, end);
+        return Filters.of(team == null || team.isBlank() ? null : team, repository, start, end);
     }
 
     private static LocalDate date(String text, String name) {

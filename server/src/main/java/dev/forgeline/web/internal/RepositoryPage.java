@@ -1,0 +1,41 @@
+package dev.forgeline.web.internal;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.server.ResponseStatusException;
+
+import dev.forgeline.activity.RepositoryActivity;
+import dev.forgeline.activity.RepositoryRef;
+import dev.forgeline.identity.OrgAccess;
+
+/** One repository of an organisation: its pull requests with their timeline, pipelines and deployments. */
+@Controller
+class RepositoryPage {
+
+    static final int SHOWN = 30;
+
+    private final DashboardMetrics metrics;
+    private final RepositoryActivity activity;
+
+    RepositoryPage(DashboardMetrics metrics, RepositoryActivity activity) {
+        this.metrics = metrics;
+        this.activity = activity;
+    }
+
+    @GetMapping("/orgs/{org}/repositories/{id}")
+    String show(OrgAccess access, @PathVariable long id, Model model) {
+        // A repository of another organisation is answered like one that does not exist.
+        RepositoryRef repository = metrics.repositories(access.organisation().id()).stream().filter(r -> r.id() == id)
+                .findFirst().orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id + " here"));
+        model.addAttribute("org", access.organisation().slug());
+        model.addAttribute("organisation", access.organisation().name());
+        model.addAttribute("repository", repository);
+        model.addAttribute("pullRequests", activity.pullRequests(id, SHOWN));
+        model.addAttribute("pipelines", activity.pipelines(id, SHOWN));
+        model.addAttribute("deployments", activity.deployments(id, SHOWN));
+        return "repository";
+    }
+}
