@@ -17,8 +17,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.forgeline.activity.ActivityRecorded;
 import dev.forgeline.ingest.DeliveryReceived;
 
 /**
@@ -87,6 +89,18 @@ class LiveUpdates implements SmartLifecycle {
         return subscribers.size();
     }
 
+    /** Set when the activity model changed since the metric pages were last told. */
+    private final java.util.concurrent.atomic.AtomicBoolean activityChanged = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * New activity changes what the metric pages show. A burst (a replayed history) becomes one signal a second,
+     * carrying nothing but "look again": each page reloads its own region, through its own access rules.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(ActivityRecorded recorded) {
+        activityChanged.set(true);
+    }
+
     @EventListener
     void on(DeliveryReceived delivery) {
         publish("delivery", "{\"eventId\":" + delivery.eventId() + ",\"connectionId\":" + delivery.connectionId()
@@ -116,6 +130,11 @@ class LiveUpdates implements SmartLifecycle {
         // A comment line now and then: proxies keep the stream open and a closed browser is noticed.
         heartbeat.scheduleAtFixedRate(() -> sender.execute(() -> subscribers.values()
                 .forEach(s -> send(s, SseEmitter.event().comment("keep-alive")))), 25, 25, TimeUnit.SECONDS);
+        heartbeat.scheduleAtFixedRate(() -> {
+            if (activityChanged.getAndSet(false)) {
+                publish("metrics", "{}");
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     @Override
