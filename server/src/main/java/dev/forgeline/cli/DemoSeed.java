@@ -57,7 +57,13 @@ final class DemoSeed {
         this.out = out;
     }
 
+    /** Months of a few teams' work: what `forgeline demo` shows. */
     void fill(int teams, long seed) throws InterruptedException {
+        fill(ForgeHistory.Shape.demo("github", ORGANISATION, teams, seed), ForgeHistory.Shape.demo("gitlab", COURSE, teams, seed + 1));
+    }
+
+    /** The organisation's history on GitHub and the course's on GitLab; owners must be the two slugs above. */
+    void fill(ForgeHistory.Shape organisationShape, ForgeHistory.Shape courseShape) throws InterruptedException {
         String signIn = adminSignIn();
         if (organisations.find(ORGANISATION).isPresent()) {
             out.printf("Demo data already here. Open %s%s%n", server, signIn);
@@ -66,8 +72,8 @@ final class DemoSeed {
         }
         Organisation org = organisations.create(ORGANISATION, "Acme Engineering", Organisation.Kind.TEAM);
         Organisation course = organisations.create(COURSE, "Software Engineering Project", Organisation.Kind.COURSE);
-        fill(org, new ForgeHistory(ForgeHistory.Shape.demo("github", ORGANISATION, teams, seed)), "Team");
-        fill(course, new ForgeHistory(ForgeHistory.Shape.demo("gitlab", COURSE, teams, seed + 1)), "Group");
+        fill(org, new ForgeHistory(organisationShape), "Team");
+        fill(course, new ForgeHistory(courseShape), "Group");
         out.printf("Demo ready: open %s%s%n", server, signIn);
         out.flush();
     }

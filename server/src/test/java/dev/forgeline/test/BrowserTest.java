@@ -64,12 +64,16 @@ public abstract class BrowserTest {
         if (browser == null) {
             return;
         }
-        String name = test.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
-                + test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("unnamed") + ".png";
+        screenshot(test.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
+                + test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("unnamed"));
+    }
+
+    /** Saves what the browser shows now as target/screenshots/{name}.png. */
+    protected static void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
-            Files.move(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
