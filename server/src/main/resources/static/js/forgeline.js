@@ -80,12 +80,58 @@
     window.addEventListener('pagehide', function () { source.close(); });
   }
 
+  function xsrf() {
+    var cookie = document.cookie.split('; ').filter(function (c) { return c.indexOf('XSRF-TOKEN=') === 0; })[0];
+    return cookie ? decodeURIComponent(cookie.substring(11)) : null;
+  }
+
+  // Reports: ask the reports API for one, then ask again each second until the file is there to download.
+  function requestReport(form) {
+    var status = form.parentNode.querySelector('.report-status');
+    var say = function (text) { status.textContent = text; };
+    var headers = { 'Content-Type': 'application/json', 'Accept': 'application/json' };
+    if (xsrf()) headers['X-XSRF-TOKEN'] = xsrf();
+    var body = { scope: form.dataset.scope, team: form.dataset.team || null, from: form.from.value, to: form.to.value, format: form.format.value };
+    say('Requesting…');
+    fetch(form.dataset.reportUrl, { method: 'POST', credentials: 'same-origin', headers: headers, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (json) { return { ok: r.ok, json: json }; }); })
+      .then(function (answer) {
+        if (!answer.ok) { say('Refused: ' + (answer.json.detail || 'error')); return; }
+        say('Being made…');
+        var poll = function () {
+          fetch(answer.json.url, { credentials: 'same-origin' }).then(function (r) {
+            var json = (r.headers.get('Content-Type') || '').indexOf('json') >= 0;
+            if (r.status === 200 && !json) {
+              status.textContent = '';
+              var link = document.createElement('a');
+              link.href = answer.json.url;
+              link.className = 'button report-download';
+              link.textContent = 'Download the ' + body.format.toUpperCase() + ' report';
+              link.setAttribute('download', '');
+              status.appendChild(link);
+            } else if (r.status === 200) {
+              r.json().then(function (s) { say('The report failed: ' + (s.error || 'unknown error')); });
+            } else if (r.status === 202) {
+              setTimeout(poll, 1000);
+            } else {
+              say('The report could not be read (' + r.status + ')');
+            }
+          });
+        };
+        poll();
+      })
+      .catch(function () { say('The report could not be requested.'); });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
-    var token = document.querySelector('meta[name="csrf-token"]');
+    document.querySelectorAll('form.report-form').forEach(function (form) {
+      form.addEventListener('submit', function (e) { e.preventDefault(); requestReport(form); });
+    });
+    // A request that changes something carries the CSRF token: the cookie's value in the header the page names.
     var header = document.querySelector('meta[name="csrf-header"]');
-    if (token && header) {
-      document.body.addEventListener('htmx:configRequest', function (e) { e.detail.headers[header.content] = token.content; });
-    }
+    document.body.addEventListener('htmx:configRequest', function (e) {
+      if (header && xsrf() && e.detail.verb !== 'get') e.detail.headers[header.content] = xsrf();
+    });
     document.body.addEventListener('htmx:afterSettle', function (e) { drawCharts(e.target.ownerDocument || document); });
     drawCharts(document);
     if (document.body.dataset.live && window.EventSource) listen(document.body.dataset.live);

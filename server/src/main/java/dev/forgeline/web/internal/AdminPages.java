@@ -15,14 +15,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.forgeline.audit.AuditLog;
-import dev.forgeline.ingest.ForgeConnections;
 import dev.forgeline.ingest.ForgeConnections.Connection;
 import dev.forgeline.ingest.ForgeConnections.Delivery;
+import dev.forgeline.ingest.ForgeConnections;
 import dev.forgeline.jobs.JobsOverview;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.platform.Paging;
 
 /** The admin pages: connections and their deliveries, the job queue and dead letters, the audit log. */
 @Controller
+@Access(Rule.SITE_ADMIN)
 class AdminPages {
 
     static final int PAGE = 50;

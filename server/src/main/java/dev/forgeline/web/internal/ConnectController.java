@@ -12,12 +12,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-import dev.forgeline.ingest.ForgeConnections;
 import dev.forgeline.ingest.ForgeConnections.Connection;
 import dev.forgeline.ingest.ForgeConnections.Delivery;
+import dev.forgeline.ingest.ForgeConnections;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 
 /** "Connect a forge": pick the forge, get the webhook URL and secret to paste, watch the first delivery arrive. */
 @Controller
+@Access(Rule.SITE_ADMIN)
 class ConnectController {
 
     /** What to paste where, per forge. */

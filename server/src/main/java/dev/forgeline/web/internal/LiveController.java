@@ -13,9 +13,12 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.forgeline.identity.Caller;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 
 /** One event stream per page, carrying only the topics that page shows. */
 @RestController
+@Access(Rule.SIGNED_IN)
 class LiveController {
 
     /** Which topics each page listens to; deliveries are admin information. */

@@ -19,9 +19,12 @@ import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Person;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 
 /** An organisation's members and their roles; admins and owners change roles here. */
 @Controller
+@Access(Rule.ORG_ADMIN)
 class MembersPage {
 
     private final Organisations organisations;

@@ -14,11 +14,14 @@ import org.springframework.web.server.ResponseStatusException;
 
 import dev.forgeline.identity.Caller;
 import dev.forgeline.identity.OrgAccess;
+import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 import dev.forgeline.ingest.ForgeConnections;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.web.internal.DashboardView.Filters;
 
 /** The organisation overview, a team, a person: what people open every day. */
@@ -39,11 +42,15 @@ class OverviewPages {
 
     /** A fresh server leads to setup, then (for an admin) to connecting a forge, then to the caller's organisation. */
     @GetMapping("/")
+    @Access(Rule.PUBLIC)
     String home() {
         if (setup.pending()) {
             return "redirect:/setup";
         }
-        Caller caller = Pages.requireSignedIn();
+        Caller caller = Caller.current().orElse(null);
+        if (caller == null) {
+            return "redirect:/login";
+        }
         boolean admin = Pages.isAdmin();
         if (admin && connections.all().isEmpty()) {
             return "redirect:/connect";
@@ -56,6 +63,7 @@ class OverviewPages {
     }
 
     @GetMapping("/orgs/{org}")
+    @Access(Rule.ORG_MEMBER)
     String overview(OrgAccess access, @RequestParam(required = false) String team,
                     @RequestParam(required = false) Long repository, @RequestParam(required = false) String from,
                     @RequestParam(required = false) String to, Model model) {
@@ -77,11 +85,15 @@ class OverviewPages {
         model.addAttribute("empty", view.isEmpty());
         model.addAttribute("org", access.organisation().slug());
         model.addAttribute("repositories", metrics.repositories(access.organisation().id()));
-        model.addAttribute("canManage", access.atLeast(dev.forgeline.identity.OrgRole.ADMIN));
+        model.addAttribute("canManage", access.atLeast(OrgRole.ADMIN));
+        // Reports on every team are for managers and above; others ask for their team's on its page.
+        model.addAttribute("canReport", access.atLeast(OrgRole.MANAGER));
+        model.addAttribute("courseOrg", access.organisation().kind() == Organisation.Kind.COURSE);
         return "overview";
     }
 
     @GetMapping("/orgs/{org}/teams/{team}")
+    @Access(Rule.ORG_MEMBER)
     String team(OrgAccess access, @PathVariable String team, @RequestParam(required = false) String from,
                 @RequestParam(required = false) String to, Model model) {
         Filters filters = filters(null, null, from, to);
@@ -97,6 +109,7 @@ class OverviewPages {
     }
 
     @GetMapping("/orgs/{org}/people/{account}")
+    @Access(Rule.ORG_MEMBER)
     String person(OrgAccess access, @PathVariable long account, @RequestParam(required = false) String from,
                   @RequestParam(required = false) String to, Model model) {
         Filters filters = filters(null, null, from, to);

@@ -10,9 +10,12 @@ import org.springframework.web.server.ResponseStatusException;
 import dev.forgeline.activity.RepositoryActivity;
 import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.identity.OrgAccess;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 
 /** One repository of an organisation: its pull requests with their timeline, pipelines and deployments. */
 @Controller
+@Access(Rule.ORG_MEMBER)
 class RepositoryPage {
 
     static final int SHOWN = 30;

@@ -6,8 +6,11 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
 
 import dev.forgeline.identity.FirstRun;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 
 /**
  * A fresh server's first page: create the first admin. Once one exists (or the server was bootstrapped with an
@@ -30,11 +33,13 @@ class SetupController {
     }
 
     @GetMapping("/setup")
+    @Access(Rule.PUBLIC)
     String form() {
         return pending() ? "setup" : "redirect:/connect";
     }
 
     @PostMapping("/setup")
+    @Access(Rule.PUBLIC)
     String create(@RequestParam String username, @RequestParam(defaultValue = "") String displayName,
                   @RequestParam String password, @RequestParam String confirm, Model model) {
         if (!pending()) {
@@ -57,7 +62,14 @@ class SetupController {
         }
         try {
             firstRun.getObject().createAdmin(name, displayName.isBlank() ? name : displayName.strip(), password);
-        } catch (IllegalArgumentException | IllegalStateException refused) {
+        } catch (ResponseStatusException refused) {
+            model.addAttribute("error", refused.getReason());
+            model.addAttribute("username", name);
+            model.addAttribute("displayName", displayName);
+            return "setup";
+        } catch (IllegalStateException alreadySetUp) {
+            return "redirect:/login";
+        } catch (IllegalArgumentException refused) {
             model.addAttribute("error", refused.getMessage());
             model.addAttribute("username", name);
             model.addAttribute("displayName", displayName);

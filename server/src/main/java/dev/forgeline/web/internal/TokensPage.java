@@ -11,9 +11,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.forgeline.identity.PersonalTokens;
+import dev.forgeline.platform.Access;
+import dev.forgeline.platform.Access.Rule;
 
 /** Your API tokens: a new token is shown once, on the page that created it. */
 @Controller
+@Access(Rule.SIGNED_IN)
 class TokensPage {
 
     private final PersonalTokens tokens;
