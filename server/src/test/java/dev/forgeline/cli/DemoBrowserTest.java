@@ -7,9 +7,12 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
@@ -46,6 +49,8 @@ class DemoBrowserTest extends BrowserTest {
         assertThat(browser.getCurrentUrl()).endsWith("/orgs/acme");
         assertThat(find("h1").getText()).isEqualTo("Acme Engineering");
         screenshot("demo-overview");
+        browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getText()).as("the first Tab reaches the skip link").isEqualTo("Skip to content");
 
         find("a[href^='/orgs/acme/teams/']").click();
         assertThat(find("h1").getText()).contains("Team 1");
@@ -62,6 +67,11 @@ class DemoBrowserTest extends BrowserTest {
         assertThat(browser.findElements(By.cssSelector("#pipelines tbody tr"))).isNotEmpty();
         assertThat(browser.findElements(By.cssSelector("#deployments tbody tr"))).isNotEmpty();
         screenshot("demo-repository");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        assertThat(browser.executeScript("return getComputedStyle(document.documentElement).backgroundColor")).isEqualTo("rgb(15, 20, 25)");
+        screenshot("demo-repository-dark");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
 
         open("/orgs/se-course/members");
         assertThat(find("#members tbody").getText()).contains("Student").contains("Teacher");
