@@ -25,7 +25,15 @@ public interface RepositoryActivity {
                       List<DeploymentStatus> statuses) {
     }
 
+    /** An open pull request and how long it has waited: since it was opened, or last marked ready for review. */
+    record OpenPullRequest(long repositoryId, String repository, long number, String title, String author,
+                           OffsetDateTime waitingSince, boolean reviewed) {
+    }
+
     List<PullRequest> pullRequests(long repositoryId, int limit);
+
+    /** Open, non-draft pull requests of these repositories, the longest waiting first. */
+    List<OpenPullRequest> longestWaiting(java.util.Collection<Long> repositoryIds, int limit);
 
     List<Pipeline> pipelines(long repositoryId, int limit);
 

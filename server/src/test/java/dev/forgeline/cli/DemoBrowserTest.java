@@ -48,6 +48,7 @@ class DemoBrowserTest extends BrowserTest {
         open("/");
         assertThat(browser.getCurrentUrl()).endsWith("/orgs/acme");
         assertThat(find("h1").getText()).isEqualTo("Acme Engineering");
+        assertThat(find("#content").getText()).contains("Waiting longest");
         screenshot("demo-overview");
         browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
         assertThat(browser.switchTo().activeElement().getText()).as("the first Tab reaches the skip link").isEqualTo("Skip to content");

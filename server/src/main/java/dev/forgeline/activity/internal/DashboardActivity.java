@@ -1,6 +1,15 @@
 package dev.forgeline.activity.internal;
 
+import static dev.forgeline.schema.Tables.PULL_REQUEST;
+import static dev.forgeline.schema.Tables.PULL_REQUEST_EVENT;
+import static dev.forgeline.schema.Tables.REPOSITORY;
+import static dev.forgeline.schema.Tables.REVIEW;
+
+import java.util.Collection;
 import java.util.List;
+
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import org.springframework.stereotype.Component;
 
@@ -12,8 +21,31 @@ class DashboardActivity implements RepositoryActivity {
 
     private final ActivityController api;
 
-    DashboardActivity(ActivityController api) {
+    private final DSLContext db;
+
+    DashboardActivity(ActivityController api, DSLContext db) {
         this.api = api;
+        this.db = db;
+    }
+
+    @Override
+    public List<OpenPullRequest> longestWaiting(Collection<Long> repositoryIds, int limit) {
+        if (repositoryIds.isEmpty()) {
+            return List.of();
+        }
+        var ready = DSL.field(DSL.select(DSL.max(PULL_REQUEST_EVENT.AT)).from(PULL_REQUEST_EVENT)
+                .where(PULL_REQUEST_EVENT.PULL_REQUEST_ID.eq(PULL_REQUEST.ID))
+                .and(PULL_REQUEST_EVENT.KIND.in("ready_for_review", "reopened")));
+        var reviewed = DSL.field(DSL.exists(DSL.selectOne().from(REVIEW).where(REVIEW.PULL_REQUEST_ID.eq(PULL_REQUEST.ID))));
+        var since = DSL.coalesce(ready, PULL_REQUEST.CREATED_AT);
+        return db.select(PULL_REQUEST.REPOSITORY_ID, REPOSITORY.FULL_NAME, PULL_REQUEST.NUMBER, PULL_REQUEST.TITLE,
+                        PULL_REQUEST.AUTHOR, since, reviewed)
+                .from(PULL_REQUEST).join(REPOSITORY).on(REPOSITORY.ID.eq(PULL_REQUEST.REPOSITORY_ID))
+                .where(PULL_REQUEST.REPOSITORY_ID.in(repositoryIds)).and(PULL_REQUEST.STATE.eq("open"))
+                .and(PULL_REQUEST.DRAFT.isFalse())
+                .orderBy(since.asc().nullsLast()).limit(limit)
+                .fetch(r -> new OpenPullRequest(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
+                        Boolean.TRUE.equals(r.value7())));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.forgeline.web.internal;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +10,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 import dev.forgeline.activity.Repositories;
+import dev.forgeline.activity.RepositoryActivity;
 import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.Organisations;
@@ -19,6 +23,7 @@ import dev.forgeline.web.internal.DashboardView.Overview;
 import dev.forgeline.web.internal.DashboardView.PersonPage;
 import dev.forgeline.web.internal.DashboardView.TeamPage;
 import dev.forgeline.web.internal.DashboardView.TeamRow;
+import dev.forgeline.web.internal.DashboardView.WaitingPr;
 
 /**
  * The one place the dashboard reads metrics from: DORA, cycle time, throughput, alerts and reliability
@@ -29,12 +34,16 @@ import dev.forgeline.web.internal.DashboardView.TeamRow;
 @Component
 class DashboardMetrics {
 
+    static final int WAITING_SHOWN = 10;
+
     private final Organisations organisations;
     private final Repositories repositories;
+    private final RepositoryActivity activity;
 
-    DashboardMetrics(Organisations organisations, Repositories repositories) {
+    DashboardMetrics(Organisations organisations, Repositories repositories, RepositoryActivity activity) {
         this.organisations = organisations;
         this.repositories = repositories;
+        this.activity = activity;
     }
 
     Overview overview(OrgAccess access, Filters filters) {
@@ -42,7 +51,29 @@ class DashboardMetrics {
         List<Option> teams = organisations.teams(org).stream().filter(t -> access.mayReadTeam(t.id()))
                 .map(t -> new Option(t.slug(), t.name())).toList();
         return new Overview(access.organisation().name(), List.of(), teams, repositoryOptions(org), List.of(), List.of(),
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), waiting(access, filters));
+    }
+
+    /** The open pull requests of the view's repositories that have waited longest (from the activity model). */
+    List<WaitingPr> waiting(OrgAccess access, Filters filters) {
+        long org = access.organisation().id();
+        Set<Long> ids = repositories(org).stream().map(RepositoryRef::id).collect(java.util.stream.Collectors.toSet());
+        if (filters.repository() != null) {
+            ids = ids.contains(filters.repository()) ? Set.of(filters.repository()) : Set.of();
+        }
+        if (filters.team() != null) {
+            Set<Long> ofTeam = organisations.team(org, filters.team()).map(t -> organisations.teamRepositories(t.id())).orElse(Set.of());
+            ids = ids.stream().filter(ofTeam::contains).collect(java.util.stream.Collectors.toSet());
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return activity.longestWaiting(ids, WAITING_SHOWN).stream().map(p -> new WaitingPr(p.repository(), p.number(), p.title(),
+                p.author(), waited(Duration.between(p.waitingSince(), now)) + (p.reviewed() ? "" : ", no review yet"),
+                "/orgs/" + access.organisation().slug() + "/repositories/" + p.repositoryId())).toList();
+    }
+
+    static String waited(Duration duration) {
+        long hours = Math.max(0, duration.toHours());
+        return hours < 48 ? hours + " h" : hours / 24 + " days";
     }
 
     List<RepositoryRef> repositories(long organisationId) {
@@ -61,8 +92,8 @@ class DashboardMetrics {
                 .sorted(Comparator.comparing(Person::displayName))
                 .map(p -> new Member(p.accountId(), p.displayName(), p.role().title(access.organisation().kind()))).toList();
         List<TeamRow> others = organisations.teams(org).stream().filter(t -> access.mayReadTeam(t.id()))
-                .map(t -> new TeamRow(t.slug(), t.name(), "unknown", organisations.teamMembers(t.id()).size())).toList();
-        return new TeamPage(access.organisation().name(), team.slug(), team.name(), "unknown", List.of(), members,
+                .map(t -> new TeamRow(t.slug(), t.name(), "unscored", organisations.teamMembers(t.id()).size())).toList();
+        return new TeamPage(access.organisation().name(), team.slug(), team.name(), "unscored", List.of(), members,
                 List.of(), List.of(), others);
     }
 
