@@ -15,8 +15,18 @@ public sealed interface ForgeEvent {
     record Repo(String provider, String forgeId, String fullName, String defaultBranch, String webUrl) {
     }
 
+    /** @param files the paths the commit added, modified or removed, where the push payload lists them */
     record Commit(String sha, String authorName, String authorEmail, String authorLogin, Instant authoredAt,
-                  String message, Integer additions, Integer deletions) {
+                  String message, Integer additions, Integer deletions, List<String> files) {
+
+        public Commit {
+            files = files == null ? List.of() : List.copyOf(files);
+        }
+
+        public Commit(String sha, String authorName, String authorEmail, String authorLogin, Instant authoredAt,
+                      String message, Integer additions, Integer deletions) {
+            this(sha, authorName, authorEmail, authorLogin, authoredAt, message, additions, deletions, List.of());
+        }
     }
 
     record Push(Repo repo, String ref, String before, String after, String pusher, Instant pushedAt,

@@ -19,10 +19,14 @@ import static dev.forgeline.schema.Tables.REVIEW;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
@@ -100,48 +104,63 @@ class ActivityStore implements Activity {
     public void record(long repositoryId, String provider, Participants participants) {
         Participants.Namespace owner = participants.owner();
         if (owner != null && !owner.equals(participantsSeen.get(repositoryId))) {
+            var namespace = FORGE_NAMESPACE.PROVIDER.eq(provider).and(FORGE_NAMESPACE.PATH.eq(owner.path()));
+            String name = clip(owner.name(), 300);
             db.insertInto(FORGE_NAMESPACE)
                     .set(FORGE_NAMESPACE.PROVIDER, provider)
                     .set(FORGE_NAMESPACE.PATH, owner.path())
                     .set(FORGE_NAMESPACE.FORGE_ID, owner.forgeId())
                     .set(FORGE_NAMESPACE.KIND, owner.kind())
-                    .set(FORGE_NAMESPACE.NAME, clip(owner.name(), 300))
+                    .set(FORGE_NAMESPACE.NAME, name)
                     .set(FORGE_NAMESPACE.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
                     .onDuplicateKeyIgnore().execute();
-            var where = FORGE_NAMESPACE.PROVIDER.eq(provider).and(FORGE_NAMESPACE.PATH.eq(owner.path()));
             // What one payload leaves out (GitLab rarely says whether a namespace is a group), another fills in.
+            // Only rows with a gap are touched, so concurrent deliveries do not queue on one hot row.
             db.update(FORGE_NAMESPACE)
-                    .set(FORGE_NAMESPACE.FORGE_ID, DSL.coalesce(DSL.val(owner.forgeId()), FORGE_NAMESPACE.FORGE_ID))
-                    .set(FORGE_NAMESPACE.KIND, DSL.coalesce(DSL.val(owner.kind()), FORGE_NAMESPACE.KIND))
-                    .set(FORGE_NAMESPACE.NAME, DSL.coalesce(DSL.val(clip(owner.name(), 300)), FORGE_NAMESPACE.NAME))
-                    .where(where).execute();
+                    .set(FORGE_NAMESPACE.FORGE_ID, DSL.coalesce(FORGE_NAMESPACE.FORGE_ID, DSL.val(owner.forgeId())))
+                    .set(FORGE_NAMESPACE.KIND, DSL.coalesce(FORGE_NAMESPACE.KIND, DSL.val(owner.kind())))
+                    .set(FORGE_NAMESPACE.NAME, DSL.coalesce(FORGE_NAMESPACE.NAME, DSL.val(name)))
+                    .where(namespace).and(gap(FORGE_NAMESPACE.FORGE_ID, owner.forgeId()).or(gap(FORGE_NAMESPACE.KIND, owner.kind()))
+                            .or(gap(FORGE_NAMESPACE.NAME, name)))
+                    .execute();
             db.update(REPOSITORY)
-                    .set(REPOSITORY.NAMESPACE_ID, DSL.select(FORGE_NAMESPACE.ID).from(FORGE_NAMESPACE).where(where))
-                    .where(REPOSITORY.ID.eq(repositoryId)).execute();
+                    .set(REPOSITORY.NAMESPACE_ID, DSL.select(FORGE_NAMESPACE.ID).from(FORGE_NAMESPACE).where(namespace))
+                    .where(REPOSITORY.ID.eq(repositoryId)).and(REPOSITORY.NAMESPACE_ID.isNull())
+                    .execute();
             rememberAfterCommit(repositoryId, owner);
         }
-        for (Participants.User user : participants.users()) {
+        // In login order, so that two deliveries naming the same people never wait on each other's rows in turn.
+        List<Participants.User> users = participants.users().stream().sorted(Comparator.comparing(Participants.User::login)).toList();
+        for (Participants.User user : users) {
             String key = provider + ":" + user.login();
             if (user.equals(participantsSeen.get(key))) {
                 continue;
             }
+            String login = clip(user.login(), 200);
+            String name = clip(user.name(), 200);
+            String email = clip(user.email(), 320);
             db.insertInto(FORGE_USER)
                     .set(FORGE_USER.PROVIDER, provider)
-                    .set(FORGE_USER.LOGIN, clip(user.login(), 200))
+                    .set(FORGE_USER.LOGIN, login)
                     .set(FORGE_USER.FORGE_ID, user.forgeId())
-                    .set(FORGE_USER.NAME, clip(user.name(), 200))
-                    .set(FORGE_USER.EMAIL, clip(user.email(), 320))
+                    .set(FORGE_USER.NAME, name)
+                    .set(FORGE_USER.EMAIL, email)
                     .set(FORGE_USER.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
                     .onDuplicateKeyIgnore().execute();
-            if (user.forgeId() != null || user.name() != null || user.email() != null) {
-                db.update(FORGE_USER)
-                        .set(FORGE_USER.FORGE_ID, DSL.coalesce(DSL.val(user.forgeId()), FORGE_USER.FORGE_ID))
-                        .set(FORGE_USER.NAME, DSL.coalesce(DSL.val(clip(user.name(), 200)), FORGE_USER.NAME))
-                        .set(FORGE_USER.EMAIL, DSL.coalesce(DSL.val(clip(user.email(), 320)), FORGE_USER.EMAIL))
-                        .where(FORGE_USER.PROVIDER.eq(provider)).and(FORGE_USER.LOGIN.eq(clip(user.login(), 200))).execute();
-            }
+            db.update(FORGE_USER)
+                    .set(FORGE_USER.FORGE_ID, DSL.coalesce(FORGE_USER.FORGE_ID, DSL.val(user.forgeId())))
+                    .set(FORGE_USER.NAME, DSL.coalesce(FORGE_USER.NAME, DSL.val(name)))
+                    .set(FORGE_USER.EMAIL, DSL.coalesce(FORGE_USER.EMAIL, DSL.val(email)))
+                    .where(FORGE_USER.PROVIDER.eq(provider)).and(FORGE_USER.LOGIN.eq(login))
+                    .and(gap(FORGE_USER.FORGE_ID, user.forgeId()).or(gap(FORGE_USER.NAME, name)).or(gap(FORGE_USER.EMAIL, email)))
+                    .execute();
             rememberAfterCommit(key, user);
         }
+    }
+
+    /** The stored column is empty and the payload has a value for it. */
+    private static Condition gap(Field<String> column, String value) {
+        return value == null ? DSL.falseCondition() : column.isNull();
     }
 
     /** Only committed rows may be skipped later: a rolled-back transaction leaves nothing remembered. */
@@ -189,18 +208,16 @@ class ActivityStore implements Activity {
     }
 
     private void push(long repositoryId, Push push) {
-        for (ForgeEvent.Commit commit : push.commits()) {
-            db.insertInto(GIT_COMMIT)
-                    .set(GIT_COMMIT.REPOSITORY_ID, repositoryId)
-                    .set(GIT_COMMIT.SHA, commit.sha())
-                    .set(GIT_COMMIT.AUTHOR_NAME, commit.authorName())
-                    .set(GIT_COMMIT.AUTHOR_EMAIL, commit.authorEmail())
-                    .set(GIT_COMMIT.AUTHOR_LOGIN, commit.authorLogin())
-                    .set(GIT_COMMIT.AUTHORED_AT, time(commit.authoredAt()))
-                    .set(GIT_COMMIT.MESSAGE, clip(commit.message(), 4000))
-                    .set(GIT_COMMIT.ADDITIONS, commit.additions())
-                    .set(GIT_COMMIT.DELETIONS, commit.deletions())
-                    .onDuplicateKeyIgnore().execute();
+        if (!push.commits().isEmpty()) {
+            // One statement for all the commits of a push: round trips are most of the cost of processing.
+            var insert = db.insertInto(GIT_COMMIT, GIT_COMMIT.REPOSITORY_ID, GIT_COMMIT.SHA, GIT_COMMIT.AUTHOR_NAME,
+                    GIT_COMMIT.AUTHOR_EMAIL, GIT_COMMIT.AUTHOR_LOGIN, GIT_COMMIT.AUTHORED_AT, GIT_COMMIT.MESSAGE,
+                    GIT_COMMIT.ADDITIONS, GIT_COMMIT.DELETIONS);
+            for (ForgeEvent.Commit commit : push.commits()) {
+                insert = insert.values(repositoryId, commit.sha(), commit.authorName(), commit.authorEmail(), commit.authorLogin(),
+                        time(commit.authoredAt()), clip(commit.message(), 4000), commit.additions(), commit.deletions());
+            }
+            insert.onDuplicateKeyIgnore().execute();
         }
         db.insertInto(PUSH)
                 .set(PUSH.REPOSITORY_ID, repositoryId)
@@ -248,35 +265,29 @@ class ActivityStore implements Activity {
         }
     }
 
-    /** The state changes a snapshot proves, plus the one the event names. */
+    /** The state changes a snapshot proves, plus the one the event names, written in one statement. */
     private void pullRequestEvents(long pullRequestId, PullRequest event) {
         PullRequestSnapshot pr = event.pullRequest();
-        transition(pullRequestId, "opened", pr.author(), pr.createdAt());
+        var insert = db.insertInto(PULL_REQUEST_EVENT, PULL_REQUEST_EVENT.PULL_REQUEST_ID, PULL_REQUEST_EVENT.KIND,
+                PULL_REQUEST_EVENT.ACTOR, PULL_REQUEST_EVENT.AT);
+        insert = insert.values(pullRequestId, "opened", pr.author(), time(pr.createdAt()));
         if (pr.closedAt() != null) {
-            transition(pullRequestId, "closed", null, pr.closedAt());
+            insert = insert.values(pullRequestId, "closed", null, time(pr.closedAt()));
         }
         if (pr.mergedAt() != null) {
-            transition(pullRequestId, "merged", null, pr.mergedAt());
+            insert = insert.values(pullRequestId, "merged", null, time(pr.mergedAt()));
         }
         switch (event.transition()) {
-            case "reopened", "ready_for_review", "review_requested", "converted_to_draft" ->
-                    transition(pullRequestId, event.transition(), event.actor(), event.at());
+            case "reopened", "ready_for_review", "review_requested", "converted_to_draft" -> {
+                if (event.at() != null) {
+                    insert = insert.values(pullRequestId, event.transition(), event.actor(), time(event.at()));
+                }
+            }
             default -> {
                 // opened, closed, merged: proven by the snapshot above; others (edited, labeled…) are not state changes.
             }
         }
-    }
-
-    private void transition(long pullRequestId, String kind, String actor, Instant at) {
-        if (at == null) {
-            return;
-        }
-        db.insertInto(PULL_REQUEST_EVENT)
-                .set(PULL_REQUEST_EVENT.PULL_REQUEST_ID, pullRequestId)
-                .set(PULL_REQUEST_EVENT.KIND, kind)
-                .set(PULL_REQUEST_EVENT.ACTOR, actor)
-                .set(PULL_REQUEST_EVENT.AT, time(at))
-                .onDuplicateKeyIgnore().execute();
+        insert.onDuplicateKeyIgnore().execute();
     }
 
     private void review(long repositoryId, Review review) {

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -79,8 +80,9 @@ class EventProcessor implements JobHandler {
                         events.mark(id, normalised.isEmpty() ? Status.IGNORED : Status.PROCESSED, null);
                     });
                     break;
-                } catch (DuplicateKeyException raced) {
-                    // Another worker created the same repository or pull request a moment ago: the next try finds it.
+                } catch (DuplicateKeyException | PessimisticLockingFailureException raced) {
+                    // Another worker created the same repository or pull request a moment ago, or the database chose
+                    // this transaction as a deadlock's victim: it was rolled back whole, and the next try goes through.
                     if (attempt == RACE_RETRIES) {
                         throw raced;
                     }

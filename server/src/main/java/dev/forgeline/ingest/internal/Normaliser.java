@@ -68,7 +68,10 @@ final class Normaliser {
         JsonNode repositoryOwner = root.path("repository").path("owner");
         JsonNode organisation = root.path("organization");
         String ownerLogin = first(text(repositoryOwner, "login"), text(repositoryOwner, "username"));
-        boolean isOrganisation = organisation.isObject() || "Organization".equals(text(repositoryOwner, "type"));
+        // The owner's type says it; Gitea leaves it out, and then an organisation object naming the owner does.
+        String type = text(repositoryOwner, "type");
+        boolean isOrganisation = type != null ? type.equals("Organization")
+                : ownerLogin != null && ownerLogin.equals(first(text(organisation, "login"), text(organisation, "username")));
         Participants.Namespace owner = ownerLogin == null ? null : new Participants.Namespace(ownerLogin,
                 text(repositoryOwner, "id"), isOrganisation ? "organization" : "user", first(text(repositoryOwner, "full_name"), ownerLogin));
         githubUser(users, root.path("sender"));
@@ -85,6 +88,15 @@ final class Normaliser {
             add(users, text(author, "username"), null, text(author, "name"), text(author, "email"));
         }
         return new Participants(owner, List.copyOf(users.values()));
+    }
+
+    /** What a push payload says a commit touched: GitHub, Gitea and GitLab list added, modified and removed paths. */
+    private static List<String> files(JsonNode commit) {
+        List<String> files = new ArrayList<>();
+        for (String change : List.of("added", "modified", "removed")) {
+            commit.path(change).forEach(path -> files.add(path.asString()));
+        }
+        return files;
     }
 
     private static void githubUser(Map<String, Participants.User> users, JsonNode user) {
@@ -117,7 +129,7 @@ final class Normaliser {
                 for (JsonNode c : p.path("commits")) {
                     JsonNode author = c.path("author");
                     commits.add(new Commit(text(c, "id"), text(author, "name"), text(author, "email"), text(author, "username"),
-                            time(c.path("timestamp")), text(c, "message"), null, null));
+                            time(c.path("timestamp")), text(c, "message"), null, null, files(c)));
                 }
                 Instant pushedAt = time(p.path("head_commit").path("timestamp"));
                 yield List.of(new Push(repo, text(p, "ref"), text(p, "before"), text(p, "after"),
@@ -217,7 +229,7 @@ final class Normaliser {
                     Instant at = time(c.path("timestamp"));
                     latest = latest == null || (at != null && at.isAfter(latest)) ? at : latest;
                     commits.add(new Commit(text(c, "id"), text(c.path("author"), "name"), text(c.path("author"), "email"),
-                            null, at, text(c, "message"), null, null));
+                            null, at, text(c, "message"), null, null, files(c)));
                 }
                 yield List.of(new Push(repo, text(p, "ref"), text(p, "before"), text(p, "after"),
                         first(text(p, "user_username"), text(p, "user_name")), latest, commits));
