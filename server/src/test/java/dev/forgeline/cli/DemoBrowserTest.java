@@ -59,6 +59,7 @@ class DemoBrowserTest extends BrowserTest {
         screenshot("demo-team");
         find("a[href^='/orgs/acme/people/']").click();
         assertThat(browser.getCurrentUrl()).contains("/orgs/acme/people/");
+        assertThat(find("dl.figures").getText()).contains("Manager").contains("Team 1").contains("github:");
         screenshot("demo-person");
 
         open("/orgs/acme");

@@ -98,7 +98,17 @@ class DashboardMetrics {
     }
 
     PersonPage person(OrgAccess access, Person person, Filters filters) {
-        return new PersonPage(access.organisation().name(), person.accountId(), person.displayName(), List.of(), 0,
+        long org = access.organisation().id();
+        Set<Long> teamIds = organisations.teamsOf(org, person.accountId());
+        String teams = organisations.teams(org).stream().filter(t -> teamIds.contains(t.id())).map(Team::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+        String forgeAccounts = person.identities().stream().map(i -> i.provider() + ":" + i.login())
+                .collect(java.util.stream.Collectors.joining(", "));
+        List<DashboardView.Figure> figures = List.of(
+                new DashboardView.Figure("Role", person.role().title(access.organisation().kind())),
+                new DashboardView.Figure("Teams", teams.isEmpty() ? "none" : teams),
+                new DashboardView.Figure("Forge accounts", forgeAccounts.isEmpty() ? "none linked" : forgeAccounts));
+        return new PersonPage(access.organisation().name(), person.accountId(), person.displayName(), figures, 0,
                 List.of(), List.of(), List.of());
     }
 }
