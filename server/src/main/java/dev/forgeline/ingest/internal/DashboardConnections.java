@@ -24,15 +24,13 @@ class DashboardConnections implements ForgeConnections {
     private final Connections connections;
     private final ConnectionsController api;
     private final EventsController eventsApi;
-    private final StoredEvents events;
     private final DSLContext db;
 
     DashboardConnections(Connections connections, ConnectionsController api, EventsController eventsApi,
-                         StoredEvents events, DSLContext db) {
+                         DSLContext db) {
         this.connections = connections;
         this.api = api;
         this.eventsApi = eventsApi;
-        this.events = events;
         this.db = db;
     }
 
@@ -58,7 +56,8 @@ class DashboardConnections implements ForgeConnections {
 
     @Override
     public List<Delivery> recentDeliveries(Long connectionId, int limit) {
-        return events.list(connectionId, null, null, null, limit, 0).stream()
+        // Through the events API's own method, so the page lists exactly what the caller may see there.
+        return eventsApi.list(connectionId, null, null, null, limit, 0).items().stream()
                 .map(e -> new Delivery(e.id(), e.connectionId(), e.provider(), e.eventType(), e.action(), e.deliveryId(),
                         e.receivedAt(), e.status(), e.error(), e.processedAt()))
                 .toList();
