@@ -7,9 +7,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.forgeline.activity.Repositories;
 import dev.forgeline.activity.RepositoryActivity;
 import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.identity.OrgAccess;
+import dev.forgeline.identity.Organisations;
 import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Access.Rule;
 
@@ -20,19 +22,22 @@ class RepositoryPage {
 
     static final int SHOWN = 30;
 
-    private final DashboardMetrics metrics;
+    private final Repositories repositories;
+    private final Organisations organisations;
     private final RepositoryActivity activity;
 
-    RepositoryPage(DashboardMetrics metrics, RepositoryActivity activity) {
-        this.metrics = metrics;
+    RepositoryPage(Repositories repositories, Organisations organisations, RepositoryActivity activity) {
+        this.repositories = repositories;
+        this.organisations = organisations;
         this.activity = activity;
     }
 
     @GetMapping("/orgs/{org}/repositories/{id}")
     String show(OrgAccess access, @PathVariable long id, Model model) {
         // A repository of another organisation is answered like one that does not exist.
-        RepositoryRef repository = metrics.repositories(access.organisation().id()).stream().filter(r -> r.id() == id)
-                .findFirst().orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id + " here"));
+        RepositoryRef repository = repositories.find(id)
+                .filter(r -> organisations.connections(access.organisation().id()).contains(r.connectionId()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id + " here"));
         model.addAttribute("org", access.organisation().slug());
         model.addAttribute("organisation", access.organisation().name());
         model.addAttribute("repository", repository);
