@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Forgeline: forge events in, engineering insight, CI and deploys out.",
-        subcommands = {ServeCommand.class, WebhookCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, WebhookCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
 public class ForgelineCommand {
 
     public static void main(String[] args) {

@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.forgeline.ingest.DeliveryReceived;
 import dev.forgeline.ingest.internal.Connections.Verifier;
 import dev.forgeline.ingest.internal.StoredEvents.NewEvent;
 import dev.forgeline.ingest.internal.StoredEvents.Status;
@@ -48,12 +51,15 @@ class WebhookController {
     private final EventWriter writer;
     private final JsonMapper json;
     private final long maxBody;
+    private final ApplicationEventPublisher publisher;
 
-    WebhookController(Connections connections, EventWriter writer, JsonMapper json, ForgelineProperties settings) {
+    WebhookController(Connections connections, EventWriter writer, JsonMapper json, ForgelineProperties settings,
+                      ApplicationEventPublisher publisher) {
         this.connections = connections;
         this.writer = writer;
         this.json = json;
         this.maxBody = settings.ingest().maxBody().toBytes();
+        this.publisher = publisher;
     }
 
     record Accepted(long eventId, String status, boolean duplicate) {
@@ -114,6 +120,7 @@ class WebhookController {
             return ResponseEntity.ok(new Accepted(stored.eventId(), "duplicate", true));
         }
         long id = stored.eventId();
+        publisher.publishEvent(new DeliveryReceived(id, connection.id(), forge.id(), eventType, action, status.id(), Instant.now()));
         return ResponseEntity.accepted().body(new Accepted(id, status.id(), false));
     }
 
