@@ -46,7 +46,9 @@ class DemoBrowserTest extends BrowserTest {
 
         actAs(ADMIN_TOKEN);
         open("/");
-        assertThat(browser.getCurrentUrl()).endsWith("/orgs/acme");
+        // Other tests share this database and its organisations: home leads to one of them, then we pick the demo's.
+        assertThat(browser.getCurrentUrl()).contains("/orgs/");
+        open("/orgs/acme");
         assertThat(find("h1").getText()).isEqualTo("Acme Engineering");
         assertThat(find("#content").getText()).contains("Waiting longest");
         screenshot("demo-overview");

@@ -2,12 +2,14 @@ package dev.forgeline.web.internal;
 
 import java.util.List;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.forgeline.identity.PersonalTokens;
@@ -47,7 +49,11 @@ class TokensPage {
     @PostMapping("/tokens/{id}/revoke")
     String revoke(@PathVariable long id, RedirectAttributes redirect) {
         Pages.requireSignedIn();
-        redirect.addFlashAttribute("notice", tokens.revoke(id) ? "Token revoked: it stopped working at once." : "You have no active token " + id + ".");
+        if (!tokens.revoke(id)) {
+            // Another person's token is as unknown here as one that never existed.
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "you have no active token " + id);
+        }
+        redirect.addFlashAttribute("notice", "Token revoked: it stopped working at once.");
         return "redirect:/tokens";
     }
 }

@@ -199,7 +199,8 @@ class IsolationMatrixTest {
             return null;
         }
         if (who == Who.ANONYMOUS) {
-            return route.pattern().startsWith("/api/") ? 401 : 302;
+            // A page sends a stranger to the sign-in page; a form post without a session has no CSRF token either.
+            return route.pattern().startsWith("/api/") ? 401 : route.method().equals("GET") ? 302 : 403;
         }
         Side home = who == Who.OUTSIDER ? Side.GLOBEX : Side.ACME;
         boolean sameOrganisation = who == Who.SITE_ADMIN || side == home;
@@ -227,7 +228,7 @@ class IsolationMatrixTest {
             boolean visible;
             if (pattern.startsWith("/api/v1/events/")) {
                 visible = sameOrganisation && role.atLeast(OrgRole.ADMIN);
-            } else if (pattern.startsWith("/api/v1/user/tokens/")) {
+            } else if (pattern.startsWith("/api/v1/user/tokens/") || pattern.startsWith("/tokens/")) {
                 visible = side == Side.ACME;
             } else {
                 visible = sameOrganisation;
@@ -275,7 +276,7 @@ class IsolationMatrixTest {
         if (pattern.contains("/connections/")) {
             return Long.toString(connection.get(side));
         }
-        if (pattern.startsWith("/api/v1/user/tokens/")) {
+        if (pattern.startsWith("/api/v1/user/tokens/") || pattern.startsWith("/tokens/")) {
             // The caller's own token (a fresh one: the call may revoke it), or someone else's.
             long owner = side == Side.ACME && who != Who.ANONYMOUS ? accountOf.get(who) : bystander;
             return Long.toString(tokens.create(owner, "victim", Tokens.generate("flp_"), Set.of("read"), null));
