@@ -51,6 +51,10 @@ class DemoBrowserTest extends BrowserTest {
         open("/orgs/acme");
         assertThat(find("h1").getText()).isEqualTo("Acme Engineering");
         assertThat(find("#content").getText()).contains("Waiting longest");
+        assertThat(browser.findElements(By.cssSelector(".tile"))).as("DORA tiles").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(find(".tile").getText()).contains("Deployment frequency");
+        waitFor("the throughput chart", driver -> chartPoints("throughput") > 0);
+        waitFor("the cycle-time chart", driver -> chartPoints("cycle-time") > 0);
         screenshot("demo-overview");
         browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
         assertThat(browser.switchTo().activeElement().getText()).as("the first Tab reaches the skip link").isEqualTo("Skip to content");
@@ -61,7 +65,9 @@ class DemoBrowserTest extends BrowserTest {
         screenshot("demo-team");
         find("a[href^='/orgs/acme/people/']").click();
         assertThat(browser.getCurrentUrl()).contains("/orgs/acme/people/");
-        assertThat(find("dl.figures").getText()).contains("Manager").contains("Team 1").contains("github:");
+        assertThat(find("dl.figures").getText()).contains("Manager").contains("Team 1").contains("github:")
+                .contains("Pull requests opened / merged");
+        waitFor("the person's throughput chart", driver -> chartPoints("throughput") > 0);
         screenshot("demo-person");
 
         open("/orgs/acme");
