@@ -87,6 +87,8 @@ class OidcLoginTest {
                         "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
         issuer = "http://127.0.0.1:" + authorizationServer.getEnvironment().getProperty("local.server.port");
         registry.add("forgeline.db.pool-size", () -> "5");
+        // A server past its first run (an admin token is set): /login shows the sign-in page, not the way to /setup.
+        registry.add("forgeline.admin-token", () -> "oidc-login-test-admin-0123456789");
         registry.add("forgeline.identity.oidc.name", () -> "Company SSO");
         registry.add("forgeline.identity.oidc.issuer-uri", () -> issuer);
         registry.add("forgeline.identity.oidc.client-id", () -> CLIENT);
