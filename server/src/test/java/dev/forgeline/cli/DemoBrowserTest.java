@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
@@ -82,6 +86,19 @@ class DemoBrowserTest extends BrowserTest {
         assertThat(browser.executeScript("return getComputedStyle(document.documentElement).backgroundColor")).isEqualTo("rgb(15, 20, 25)");
         screenshot("demo-repository-dark");
         browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+
+        // A course report, requested from the page and downloaded when its job has made it.
+        open("/orgs/se-course");
+        new Select(find("form.report-form select[name=format]")).selectByValue("pdf");
+        find("form.report-form button[type=submit]").click();
+        WebElement download = waitFor("the report's download link", driver -> driver.findElement(By.cssSelector(".report-download")));
+        assertThat(download.getText()).isEqualTo("Download the PDF report");
+        screenshot("demo-course-report");
+        var pdf = TestHttp.send(HttpRequest.newBuilder(URI.create(download.getAttribute("href")))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build());
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Disposition").orElse("")).contains(".pdf");
+        assertThat(pdf.body()).startsWith("%PDF-");
 
         open("/orgs/se-course/members");
         assertThat(find("#members tbody").getText()).contains("Student").contains("Teacher");
