@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.jooq.DSLContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.forgeline.analytics.AlertsChanged;
 import dev.forgeline.analytics.Metrics.PersonScore;
 import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
@@ -45,15 +47,17 @@ class AlertEvaluation implements RecurringJob {
     private final Organisations organisations;
     private final MetricsReader metrics;
     private final TransactionTemplate transaction;
+    private final ApplicationEventPublisher events;
     private final ForgelineProperties.Analytics settings;
     private final ZoneId zone;
 
     AlertEvaluation(DSLContext db, Organisations organisations, MetricsReader metrics, TransactionTemplate transaction,
-                    ForgelineProperties settings) {
+                    ApplicationEventPublisher events, ForgelineProperties settings) {
         this.db = db;
         this.organisations = organisations;
         this.metrics = metrics;
         this.transaction = transaction;
+        this.events = events;
         this.settings = settings.analytics();
         this.zone = this.settings.timeZone();
     }
@@ -194,12 +198,14 @@ class AlertEvaluation implements RecurringJob {
     private void sync(long organisationId, Map<String, String> conditions, Instant now) {
         var open = db.selectFrom(AN_ALERT).where(AN_ALERT.ORGANISATION_ID.eq(organisationId)).and(AN_ALERT.RESOLVED_AT.isNull()).fetch();
         var at = now.atOffset(ZoneOffset.UTC);
+        int resolved = 0;
         for (var alert : open) {
             String key = alert.getKind() + "|" + alert.getSubject();
             String evidence = conditions.remove(key);
             if (evidence == null) {
                 alert.setResolvedAt(at);
                 alert.store();
+                resolved++;
             } else if (!evidence.equals(alert.getEvidence())) {
                 alert.setEvidence(evidence);
                 alert.store();
@@ -211,5 +217,8 @@ class AlertEvaluation implements RecurringJob {
                     .set(AN_ALERT.SUBJECT, key.substring(bar + 1)).set(AN_ALERT.EVIDENCE, evidence).set(AN_ALERT.OPENED_AT, at)
                     .execute();
         });
+        if (!conditions.isEmpty() || resolved > 0) {
+            events.publishEvent(new AlertsChanged(organisationId, conditions.size(), resolved));
+        }
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.forgeline.activity.ActivityRecorded;
+import dev.forgeline.analytics.AlertsChanged;
 import dev.forgeline.ingest.DeliveryReceived;
 
 /**
@@ -99,6 +100,13 @@ class LiveUpdates implements SmartLifecycle {
     @TransactionalEventListener(fallbackExecution = true)
     void on(ActivityRecorded recorded) {
         activityChanged.set(true);
+    }
+
+    /** Alerts opened or resolved: the pages that list them look again. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(AlertsChanged changed) {
+        publish("alert", "{\"organisationId\":" + changed.organisationId() + ",\"opened\":" + changed.opened()
+                + ",\"resolved\":" + changed.resolved() + "}");
     }
 
     @EventListener

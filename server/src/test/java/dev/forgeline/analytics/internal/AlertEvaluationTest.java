@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
 
+import dev.forgeline.analytics.AlertsChanged;
 import dev.forgeline.analytics.AnalyticsTests;
 import dev.forgeline.analytics.GithubDeliveries;
 import dev.forgeline.analytics.GithubDeliveries.Commit;
@@ -27,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ForgelineTest
 @TestPropertySource(properties = {AnalyticsTests.ADMIN, AnalyticsTests.NO_ALERT_JOB, AnalyticsTests.NO_SNAPSHOT_JOB,
         AnalyticsTests.SNAPSHOTS_KEPT_30_DAYS})
+@RecordApplicationEvents
 class AlertEvaluationTest {
 
     static final String ADMIN_TOKEN = AnalyticsTests.ADMIN_TOKEN;
@@ -35,6 +39,7 @@ class AlertEvaluationTest {
     @Autowired JsonMapper json;
     @Autowired Organisations organisations;
     @Autowired AlertEvaluation alerts;
+    @Autowired ApplicationEvents events;
     @LocalServerPort int port;
 
     @Test
@@ -60,6 +65,7 @@ class AlertEvaluationTest {
 
         alerts.evaluate(org.id(), Instant.parse("2026-06-02T12:00:00Z"));
         assertThat(open(admin, org.slug())).containsExactly("review-wait pull-request:" + repo.repositoryId(db) + "#1");
+        assertThat(events.stream(AlertsChanged.class)).as("open pages are told").containsExactly(new AlertsChanged(org.id(), 1, 0));
 
         // Friday: four working days without anything from ana.
         alerts.evaluate(org.id(), Instant.parse("2026-06-05T12:00:00Z"));
@@ -77,6 +83,7 @@ class AlertEvaluationTest {
         JsonNode resolved = json.readTree(admin.get("/api/v1/orgs/" + org.slug() + "/alerts?status=all").body());
         assertThat(resolved.size()).isEqualTo(2);
         assertThat(resolved.findValuesAsString("resolvedAt")).hasSize(2);
+        assertThat(events.stream(AlertsChanged.class)).last().isEqualTo(new AlertsChanged(org.id(), 0, 2));
     }
 
     private List<String> open(TestHttp as, String org) {
