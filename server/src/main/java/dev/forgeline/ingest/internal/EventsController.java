@@ -85,7 +85,9 @@ class EventsController {
         visible(id);
         transaction.executeWithoutResult(tx -> {
             events.mark(id, Status.RECEIVED, null);
-            jobs.enqueueOnce(EventProcessor.JOB, EventProcessor.key(id), Long.toString(id));
+            // A run of its own, not the event's first key: that job may still be finishing (its row not yet gone),
+            // and a replay queued "once" behind it would never run. Processing is idempotent, so two runs are harmless.
+            jobs.enqueue(EventProcessor.JOB, Long.toString(id));
             audit.record("event.replayed", "webhook-event", Long.toString(id), null);
         });
         return ResponseEntity.accepted().body(Map.of("eventId", id, "status", "received"));
