@@ -5,11 +5,11 @@ import java.time.format.DateTimeParseException;
 import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
 
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -41,45 +41,41 @@ class MetricsController {
     }
 
     @GetMapping("/summary")
-    Metrics.Summary summary(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
-                            @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
-                            @RequestParam(required = false) String to) {
-        return read(access, team, person, repository, from, to, metrics::summary);
+    Metrics.Summary summary(OrgAccess access, @ParameterObject Query query) {
+        return read(access, query, metrics::summary);
     }
 
     @GetMapping("/cycle-time")
-    Metrics.CycleTime cycleTime(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
-                                @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
-                                @RequestParam(required = false) String to) {
-        return read(access, team, person, repository, from, to, metrics::cycleTime);
+    Metrics.CycleTime cycleTime(OrgAccess access, @ParameterObject Query query) {
+        return read(access, query, metrics::cycleTime);
     }
 
     @GetMapping("/dora")
-    Metrics.Dora dora(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
-                      @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
-                      @RequestParam(required = false) String to) {
-        return read(access, team, person, repository, from, to, metrics::dora);
+    Metrics.Dora dora(OrgAccess access, @ParameterObject Query query) {
+        return read(access, query, metrics::dora);
     }
 
     @GetMapping("/daily")
-    java.util.List<Metrics.Day> daily(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
-                                      @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
-                                      @RequestParam(required = false) String to) {
-        return read(access, team, person, repository, from, to, metrics::daily);
+    java.util.List<Metrics.Day> daily(OrgAccess access, @ParameterObject Query query) {
+        return read(access, query, metrics::daily);
     }
 
     @GetMapping("/reliability")
-    Metrics.Reliability reliability(OrgAccess access, @RequestParam(required = false) String team, @RequestParam(required = false) String person,
-                                    @RequestParam(required = false) String repository, @RequestParam(required = false) String from,
-                                    @RequestParam(required = false) String to) {
-        Metrics.Reliability reliability = read(access, team, person, repository, from, to, metrics::reliability);
+    Metrics.Reliability reliability(OrgAccess access, @ParameterObject Query query) {
+        Metrics.Reliability reliability = read(access, query, metrics::reliability);
         // The score of a team or the organisation is an aggregate anyone there may see; each person's is theirs.
         return new Metrics.Reliability(reliability.window(), reliability.score(),
                 reliability.people().stream().filter(p -> access.mayReadPerson(p.accountId())).toList());
     }
 
-    private <T> T read(OrgAccess access, String team, String person, String repository, String from, String to,
-                       BiFunction<Long, Filter, T> metric) {
+    /** The filters every metrics route takes, all optional, bound from the query string. */
+    record Query(String team, String person, String repository, String from, String to) {
+    }
+
+    private <T> T read(OrgAccess access, Query query, BiFunction<Long, Filter, T> metric) {
+        String team = query.team();
+        String person = query.person();
+        String repository = query.repository();
         long org = access.organisation().id();
         Long teamId = null;
         Long personId = null;
@@ -108,7 +104,7 @@ class MetricsController {
             }
             repositoryId = Long.parseLong(repository);
         }
-        Filter filter = new Filter(teamId, personId, repositoryId, date("from", from), date("to", to));
+        Filter filter = new Filter(teamId, personId, repositoryId, date("from", query.from()), date("to", query.to()));
         try {
             return metric.apply(org, filter);
         } catch (IllegalArgumentException e) {
