@@ -26,6 +26,15 @@ public interface Jobs {
      */
     boolean enqueueOnce(String jobName, String key, String payload);
 
+    /** Queues one run of the named job to start after the delay. */
+    void enqueueLater(String jobName, String payload, java.time.Duration delay);
+
     /** Queues many runs in one batch (one round trip per batch, not per job). */
     void enqueueAll(String jobName, List<String> payloads);
+
+    /**
+     * Removes the queued runs of the job under these keys that no worker has picked yet, in the caller's
+     * transaction: for work that another run has just done. A run already picked is left to finish.
+     */
+    void cancelQueued(String jobName, java.util.Collection<String> keys);
 }

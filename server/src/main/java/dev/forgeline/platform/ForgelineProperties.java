@@ -97,7 +97,13 @@ public record ForgelineProperties(
     }
 
     public record Ingest(@DefaultValue("90d") Duration retention, @DefaultValue("5m") Duration stuckAfter,
-                         @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody) {
+                         @DefaultValue("25MB") org.springframework.util.unit.DataSize maxBody,
+                         @DefaultValue("50") int batchSize) {
+        public Ingest {
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new IllegalArgumentException("forgeline.ingest.batch-size must be between 1 and 1000");
+            }
+        }
     }
 
     /**

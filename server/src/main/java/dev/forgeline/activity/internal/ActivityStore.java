@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,7 @@ import dev.forgeline.activity.ForgeEvent.Release;
 import dev.forgeline.activity.ForgeEvent.Repo;
 import dev.forgeline.activity.ForgeEvent.Review;
 import dev.forgeline.activity.Participants;
+import dev.forgeline.platform.TransactionScoped;
 import dev.forgeline.schema.tables.records.IssueRecord;
 import dev.forgeline.schema.tables.records.PullRequestRecord;
 
@@ -69,6 +71,7 @@ class ActivityStore implements Activity {
      */
     private final Map<Object, Object> participantsSeen = new ConcurrentHashMap<>();
     private static final int PARTICIPANTS_SEEN_MAX = 100_000;
+    private final Object writtenKey = new Object();
 
     ActivityStore(DSLContext db, ApplicationEventPublisher events) {
         this.db = db;
@@ -130,10 +133,14 @@ class ActivityStore implements Activity {
             rememberAfterCommit(repositoryId, owner);
         }
         // In login order, so that two deliveries naming the same people never wait on each other's rows in turn.
+        // A batch of deliveries in one transaction names the same people again and again: written once each.
+        Map<String, Participants.User> writtenNow = TransactionScoped.get(writtenKey, HashMap::new, done -> { });
         List<Participants.User> users = participants.users().stream().sorted(Comparator.comparing(Participants.User::login)).toList();
         for (Participants.User user : users) {
             String key = provider + ":" + user.login();
-            if (user.equals(participantsSeen.get(key))) {
+            Participants.User known = (Participants.User) participantsSeen.get(key);
+            Participants.User written = writtenNow == null ? null : writtenNow.get(key);
+            if ((known != null && covers(known, user)) || (written != null && covers(written, user))) {
                 continue;
             }
             String login = clip(user.login(), 200);
@@ -154,8 +161,27 @@ class ActivityStore implements Activity {
                     .where(FORGE_USER.PROVIDER.eq(provider)).and(FORGE_USER.LOGIN.eq(login))
                     .and(gap(FORGE_USER.FORGE_ID, user.forgeId()).or(gap(FORGE_USER.NAME, name)).or(gap(FORGE_USER.EMAIL, email)))
                     .execute();
-            rememberAfterCommit(key, user);
+            Participants.User merged = known == null ? user : new Participants.User(user.login(), first(known.forgeId(), user.forgeId()),
+                    first(known.name(), user.name()), first(known.email(), user.email()));
+            if (writtenNow != null) {
+                writtenNow.put(key, merged);
+            }
+            rememberAfterCommit(key, merged);
         }
+    }
+
+    /**
+     * Whether writing the user again could change nothing: the stored row only fills gaps, so a payload that
+     * brings no field the known row lacks is skipped. Payloads describe people unevenly (a push names the
+     * pusher by name and email, a review by login and id), so a plain equality check would miss almost always.
+     */
+    private static boolean covers(Participants.User known, Participants.User user) {
+        return (user.forgeId() == null || known.forgeId() != null) && (user.name() == null || known.name() != null)
+                && (user.email() == null || known.email() != null);
+    }
+
+    private static String first(String known, String fresh) {
+        return known != null ? known : fresh;
     }
 
     /** The stored column is empty and the payload has a value for it. */
@@ -165,16 +191,24 @@ class ActivityStore implements Activity {
 
     /** Only committed rows may be skipped later: a rolled-back transaction leaves nothing remembered. */
     private void rememberAfterCommit(Object key, Object value) {
+        afterCommit(() -> {
+            if (participantsSeen.size() >= PARTICIPANTS_SEEN_MAX) {
+                participantsSeen.clear();
+            }
+            participantsSeen.put(key, value);
+        });
+    }
+
+    /** Runs once the transaction has committed, at once outside one. */
+    private static void afterCommit(Runnable action) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
             return;
         }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                if (participantsSeen.size() >= PARTICIPANTS_SEEN_MAX) {
-                    participantsSeen.clear();
-                }
-                participantsSeen.put(key, value);
+                action.run();
             }
         });
     }
@@ -189,7 +223,8 @@ class ActivityStore implements Activity {
                 .where(REPOSITORY.PROVIDER.eq(repo.provider())).and(REPOSITORY.FORGE_ID.eq(repo.forgeId()))
                 .fetchOne(REPOSITORY.ID);
         if (id != null) {
-            repositoryIds.put(key, id);
+            // Only once committed: the row may be this transaction's own insert, from an earlier event of a batch.
+            afterCommit(() -> repositoryIds.put(key, id));
             return id;
         }
         db.insertInto(REPOSITORY)

@@ -3,8 +3,10 @@ package dev.forgeline.analytics.internal;
 import static dev.forgeline.schema.Tables.AN_PULL_REQUEST;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -25,6 +27,7 @@ import dev.forgeline.analytics.internal.Facts.PullRequestFact;
 import dev.forgeline.analytics.internal.Facts.ResponseFact;
 import dev.forgeline.analytics.internal.Facts.ReviewerFact;
 import dev.forgeline.platform.ForgelineProperties;
+import dev.forgeline.platform.TransactionScoped;
 import dev.forgeline.schema.tables.records.AnDeploymentRecord;
 import dev.forgeline.schema.tables.records.AnIncidentRecord;
 
@@ -42,6 +45,8 @@ class FactRecorder {
     private final ProductionEnvironments production;
     private final boolean enabled;
     private final String incidentLabel;
+    private final Object lockedKey = new Object();
+    private final Object tallyKey = new Object();
 
     FactRecorder(FactStore facts, Aggregates aggregates, ProductionEnvironments production, ForgelineProperties settings) {
         this.facts = facts;
@@ -61,8 +66,14 @@ class FactRecorder {
         if (!matters(recorded.event())) {
             return;
         }
-        facts.lockRepository(repo);
-        Tally tally = new Tally();
+        // Many events in one transaction (a batch of one repository's deliveries) lock once and add up their
+        // contributions, written once just before the commit.
+        Set<Long> locked = TransactionScoped.get(lockedKey, HashSet::new, done -> { });
+        if (locked == null || locked.add(repo)) {
+            facts.lockRepository(repo);
+        }
+        Tally pending = TransactionScoped.get(tallyKey, Tally::new, aggregates::add);
+        Tally tally = pending != null ? pending : new Tally();
         switch (recorded.event()) {
             case Push push -> push(repo, push, tally);
             case PullRequest pr -> pullRequest(repo, pr.repo().provider(), pr.pullRequest(), mergedBy(pr), tally);
@@ -85,7 +96,9 @@ class FactRecorder {
             case ForgeEvent.Release ignored -> {
             }
         }
-        aggregates.add(tally);
+        if (pending == null) {
+            aggregates.add(tally);
+        }
     }
 
     private static boolean matters(ForgeEvent event) {

@@ -28,6 +28,7 @@ import dev.forgeline.activity.ForgeEvent.PullRequest;
 import dev.forgeline.activity.ForgeEvent.PullRequestSnapshot;
 import dev.forgeline.activity.ForgeEvent.Push;
 import dev.forgeline.activity.ForgeEvent.Review;
+import dev.forgeline.platform.TransactionScoped;
 
 /**
  * Keeps compliance's facts from the activity events, inside the ingest transaction: a few single-row statements
@@ -40,6 +41,7 @@ class TeamFactRecorder {
             "timed_out", "action_required", "neutral", "stale", "manual");
 
     private final DSLContext db;
+    private final Object markedKey = new Object();
 
     TeamFactRecorder(DSLContext db) {
         this.db = db;
@@ -59,7 +61,9 @@ class TeamFactRecorder {
             case ForgeEvent.Deployment ignored -> false;
             case ForgeEvent.Release ignored -> false;
         };
-        if (relevant) {
+        // Once per repository and transaction: a batch of one repository's deliveries marks it once.
+        Set<Long> marked = TransactionScoped.get(markedKey, HashSet::new, done -> { });
+        if (relevant && (marked == null || marked.add(repositoryId))) {
             changed(repositoryId, recorded.event().repo());
         }
     }

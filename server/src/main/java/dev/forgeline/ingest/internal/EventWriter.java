@@ -128,14 +128,14 @@ class EventWriter implements SmartLifecycle {
 
     private Map<Pending, Long> insertAll(List<Pending> batch) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        InsertValuesStep10<WebhookEventRecord, Long, String, String, String, String, OffsetDateTime, String, String, String, String> insert =
+        InsertValuesStep10<WebhookEventRecord, Long, String, String, String, String, String, OffsetDateTime, String, String, String> insert =
                 db.insertInto(WEBHOOK_EVENT, WEBHOOK_EVENT.CONNECTION_ID, WEBHOOK_EVENT.PROVIDER, WEBHOOK_EVENT.EVENT_TYPE,
-                        WEBHOOK_EVENT.ACTION, WEBHOOK_EVENT.DELIVERY_ID, WEBHOOK_EVENT.RECEIVED_AT, WEBHOOK_EVENT.STATUS,
-                        WEBHOOK_EVENT.ERROR, WEBHOOK_EVENT.HEADERS, WEBHOOK_EVENT.BODY);
+                        WEBHOOK_EVENT.ACTION, WEBHOOK_EVENT.REPOSITORY_KEY, WEBHOOK_EVENT.DELIVERY_ID, WEBHOOK_EVENT.RECEIVED_AT,
+                        WEBHOOK_EVENT.STATUS, WEBHOOK_EVENT.HEADERS, WEBHOOK_EVENT.BODY);
         for (Pending p : batch) {
             NewEvent e = p.event();
-            insert = insert.values(e.connectionId(), e.provider().id(), e.eventType(), e.action(), e.deliveryId(), now,
-                    e.status().id(), null, e.headers(), e.body());
+            insert = insert.values(e.connectionId(), e.provider().id(), e.eventType(), e.action(), e.repositoryKey(),
+                    e.deliveryId(), now, e.status().id(), e.headers(), e.body());
         }
         // Matched by (connection, delivery id), which is unique: no reliance on the order ids come back in.
         Map<String, Long> idByDelivery = new java.util.HashMap<>();

@@ -1,5 +1,6 @@
 package dev.forgeline.ingest.internal;
 
+import static dev.forgeline.schema.Tables.INGEST_REPOSITORY_GUARD;
 import static dev.forgeline.schema.Tables.WEBHOOK_EVENT;
 
 import java.time.Instant;
@@ -27,8 +28,8 @@ class StoredEvents {
         }
     }
 
-    record NewEvent(long connectionId, Provider provider, String eventType, String action, String deliveryId,
-                    String headers, String body, Status status) {
+    record NewEvent(long connectionId, Provider provider, String eventType, String action, String repositoryKey,
+                    String deliveryId, String headers, String body, Status status) {
     }
 
     private final DSLContext db;
@@ -43,6 +44,7 @@ class StoredEvents {
                 .set(WEBHOOK_EVENT.PROVIDER, event.provider().id())
                 .set(WEBHOOK_EVENT.EVENT_TYPE, event.eventType())
                 .set(WEBHOOK_EVENT.ACTION, event.action())
+                .set(WEBHOOK_EVENT.REPOSITORY_KEY, event.repositoryKey())
                 .set(WEBHOOK_EVENT.DELIVERY_ID, event.deliveryId())
                 .set(WEBHOOK_EVENT.RECEIVED_AT, OffsetDateTime.now(ZoneOffset.UTC))
                 .set(WEBHOOK_EVENT.STATUS, event.status().id())
@@ -60,6 +62,51 @@ class StoredEvents {
 
     Optional<WebhookEventRecord> find(long id) {
         return db.selectFrom(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).fetchOptional();
+    }
+
+    /** The event, locked for this transaction; empty when it is gone or another worker holds it. */
+    Optional<WebhookEventRecord> claim(long id) {
+        return db.selectFrom(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).forUpdate().skipLocked().fetchOptional();
+    }
+
+    /** Up to limit received events of the repository, oldest first, locked; those other workers hold are skipped. */
+    List<WebhookEventRecord> claimWaiting(long connectionId, String repositoryKey, long except, int limit) {
+        return db.selectFrom(WEBHOOK_EVENT)
+                .where(WEBHOOK_EVENT.CONNECTION_ID.eq(connectionId)).and(WEBHOOK_EVENT.REPOSITORY_KEY.eq(repositoryKey))
+                .and(WEBHOOK_EVENT.STATUS.eq(Status.RECEIVED.id())).and(WEBHOOK_EVENT.ID.ne(except))
+                .orderBy(WEBHOOK_EVENT.ID).limit(limit)
+                .forUpdate().skipLocked().fetch();
+    }
+
+    /**
+     * Takes the repository's guard row until the transaction ends, creating it the first time.
+     * @return false when another worker holds it
+     */
+    boolean tryGuard(long connectionId, String repositoryKey) {
+        var guard = INGEST_REPOSITORY_GUARD;
+        var row = guard.CONNECTION_ID.eq(connectionId).and(guard.REPOSITORY_KEY.eq(repositoryKey));
+        if (db.selectOne().from(guard).where(row).forUpdate().skipLocked().fetchOptional().isEmpty()) {
+            if (db.fetchExists(guard, row)) {
+                return false; // held: asked without a lock, since an insert would wait for the holder on some databases
+            }
+            // The first batch of this repository: the row this statement inserts is held by this transaction.
+            return db.insertInto(guard).set(guard.CONNECTION_ID, connectionId).set(guard.REPOSITORY_KEY, repositoryKey)
+                    .set(guard.BATCHES, 1L).onDuplicateKeyIgnore().execute() == 1;
+        }
+        db.update(guard).set(guard.BATCHES, guard.BATCHES.plus(1)).where(row).execute();
+        return true;
+    }
+
+    /** Marks events done, in one statement. */
+    void markAll(List<Long> ids, Status status) {
+        if (!ids.isEmpty()) {
+            db.update(WEBHOOK_EVENT)
+                    .set(WEBHOOK_EVENT.STATUS, status.id())
+                    .set(WEBHOOK_EVENT.ERROR, (String) null)
+                    .set(WEBHOOK_EVENT.PROCESSED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                    .where(WEBHOOK_EVENT.ID.in(ids))
+                    .execute();
+        }
     }
 
     void mark(long id, Status status, String error) {

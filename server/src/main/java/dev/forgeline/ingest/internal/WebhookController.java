@@ -91,10 +91,10 @@ class WebhookController {
         if (refusal != null) {
             return problem(HttpStatus.UNAUTHORIZED, refusal);
         }
-        String action;
+        Scan scan;
         try {
             // Jackson reads the bytes as UTF-8 and refuses malformed sequences: one pass checks both.
-            action = checkedAction(body);
+            scan = checked(body);
         } catch (StreamReadException e) {
             return problem(HttpStatus.BAD_REQUEST, "body is not a JSON object: " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
@@ -106,8 +106,8 @@ class WebhookController {
         }
         String deliveryId = forge.deliveryId(request).orElseGet(() -> "sha256:" + sha256(body));
         Status status = Normaliser.handles(forge, eventType) ? Status.RECEIVED : Status.IGNORED;
-        var event = new NewEvent(connection.id(), forge, eventType, action, deliveryId, headers(request),
-                new String(body, StandardCharsets.UTF_8), status);
+        var event = new NewEvent(connection.id(), forge, eventType, scan.action(), scan.repositoryKey(), deliveryId,
+                headers(request), new String(body, StandardCharsets.UTF_8), status);
 
         EventWriter.Stored stored;
         try {
@@ -120,18 +120,28 @@ class WebhookController {
             return ResponseEntity.ok(new Accepted(stored.eventId(), "duplicate", true));
         }
         long id = stored.eventId();
-        publisher.publishEvent(new DeliveryReceived(id, connection.id(), forge.id(), eventType, action, status.id(), Instant.now()));
+        publisher.publishEvent(new DeliveryReceived(id, connection.id(), forge.id(), eventType, scan.action(), status.id(), Instant.now()));
         return ResponseEntity.accepted().body(new Accepted(id, status.id(), false));
     }
 
-    /** Checks the body is one JSON object and finds its action (top level, or GitLab's object_attributes.action). */
-    private String checkedAction(byte[] body) {
+    /** What the accept path reads from a body while checking it: the action, and which repository it is about. */
+    record Scan(String action, String repositoryKey) {
+    }
+
+    /**
+     * Checks the body is one JSON object, and finds its action (top level, or GitLab's object_attributes.action)
+     * and its repository: the id of the top-level repository (GitHub, Gitea) or project (GitLab), else GitLab's
+     * top-level project_id.
+     */
+    private Scan checked(byte[] body) {
         try (JsonParser parser = json.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("expected an object");
             }
             String action = null;
             String nestedAction = null;
+            String repository = null;
+            String projectId = null;
             int depth = 1;
             String objectAtDepth1 = null;
             JsonToken token;
@@ -145,10 +155,16 @@ class WebhookController {
                             objectAtDepth1 = name;
                             if (name.equals("action") && parser.nextToken() == JsonToken.VALUE_STRING) {
                                 action = parser.getString();
+                            } else if (name.equals("project_id") && scalar(parser)) {
+                                projectId = parser.getString();
                             }
-                        } else if (depth == 2 && "object_attributes".equals(objectAtDepth1) && name.equals("action")
+                        } else if (depth == 2 && name.equals("action") && "object_attributes".equals(objectAtDepth1)
                                 && parser.nextToken() == JsonToken.VALUE_STRING) {
                             nestedAction = parser.getString();
+                        } else if (depth == 2 && name.equals("id") && repository == null
+                                && ("repository".equals(objectAtDepth1) || "project".equals(objectAtDepth1))
+                                && scalar(parser)) {
+                            repository = parser.getString();
                         }
                     }
                     default -> {
@@ -164,8 +180,15 @@ class WebhookController {
             if (depth != 0) {
                 throw new IllegalArgumentException("unexpected end of the body");
             }
-            return action != null ? action : nestedAction;
+            String key = repository != null ? repository : projectId;
+            return new Scan(action != null ? action : nestedAction, key == null || key.length() > 100 ? null : key);
         }
+    }
+
+    /** Moves to the property's value: whether it is a plain value (not an object, an array or the end). */
+    private static boolean scalar(JsonParser parser) {
+        JsonToken value = parser.nextToken();
+        return value != null && value.isScalarValue();
     }
 
     private String headers(HttpServletRequest request) {

@@ -156,9 +156,10 @@ class JobsConfiguration {
     }
 
     @Bean
-    Jobs jobs(ObjectProvider<SchedulerClient> client, ObjectProvider<WorkerScheduler> worker, ObjectProvider<JobTasks> jobTasks) {
+    Jobs jobs(ObjectProvider<SchedulerClient> client, ObjectProvider<WorkerScheduler> worker, ObjectProvider<JobTasks> jobTasks,
+              DSLContext db) {
         return new QueuedJobs(SingletonSupplier.of(client::getObject), () -> worker.getObject().scheduler(),
-                SingletonSupplier.of(() -> jobTasks.getObject().priorities()));
+                SingletonSupplier.of(() -> jobTasks.getObject().priorities()), db);
     }
 
     private static String processName() {

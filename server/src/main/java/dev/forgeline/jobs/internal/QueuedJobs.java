@@ -1,11 +1,15 @@
 package dev.forgeline.jobs.internal;
 
+import static dev.forgeline.schema.Tables.SCHEDULED_TASKS;
+
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import org.jooq.DSLContext;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -22,14 +26,17 @@ final class QueuedJobs implements Jobs {
     private final Supplier<SchedulerClient> client;
     private final Supplier<Scheduler> localWorker;
     private final Supplier<Map<String, JobPriority>> priorities;
+    private final DSLContext db;
 
     /**
      * All three are looked up at the first enqueue, so that job handlers and recurring jobs may depend on Jobs.
      * @param localWorker the scheduler of this process when it has the worker role, else a supplier of null
      * @param priorities  job name → priority
      */
-    QueuedJobs(Supplier<SchedulerClient> client, Supplier<Scheduler> localWorker, Supplier<Map<String, JobPriority>> priorities) {
+    QueuedJobs(Supplier<SchedulerClient> client, Supplier<Scheduler> localWorker, Supplier<Map<String, JobPriority>> priorities,
+               DSLContext db) {
         this.client = client;
+        this.db = db;
         this.localWorker = localWorker;
         this.priorities = priorities;
     }
@@ -40,6 +47,11 @@ final class QueuedJobs implements Jobs {
         client.get().schedule(instance(jobName, id, payload), Instant.now());
         wakeWorker();
         return id;
+    }
+
+    @Override
+    public void enqueueLater(String jobName, String payload, java.time.Duration delay) {
+        client.get().schedule(instance(jobName, UUID.randomUUID().toString(), payload), Instant.now().plus(delay));
     }
 
     @Override
@@ -79,6 +91,18 @@ final class QueuedJobs implements Jobs {
                 .toList();
         client.get().scheduleBatch(batch, Instant.now());
         wakeWorker();
+    }
+
+    @Override
+    public void cancelQueued(String jobName, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        // A picked row belongs to a worker that will complete it; deleting it under that worker would make it fail.
+        db.deleteFrom(SCHEDULED_TASKS)
+                .where(SCHEDULED_TASKS.TASK_NAME.eq(jobName)).and(SCHEDULED_TASKS.TASK_INSTANCE.in(keys))
+                .and(SCHEDULED_TASKS.PICKED.isFalse())
+                .execute();
     }
 
     private TaskInstance<String> instance(String jobName, String id, String payload) {

@@ -5,6 +5,7 @@ import static dev.forgeline.schema.Tables.DEPLOYMENT_STATUS;
 import static dev.forgeline.schema.Tables.FORGE_NAMESPACE;
 import static dev.forgeline.schema.Tables.FORGE_USER;
 import static dev.forgeline.schema.Tables.GIT_COMMIT;
+import static dev.forgeline.schema.Tables.INGEST_REPOSITORY_GUARD;
 import static dev.forgeline.schema.Tables.ISSUE;
 import static dev.forgeline.schema.Tables.PIPELINE;
 import static dev.forgeline.schema.Tables.PULL_REQUEST;
@@ -20,8 +21,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.forgeline.jobs.Jobs;
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.Fixtures;
 import dev.forgeline.test.ForgelineTest;
@@ -51,6 +57,9 @@ class WebhookIngestTest {
 
     @Autowired DSLContext db;
     @Autowired JsonMapper json;
+    @Autowired StoredEvents events;
+    @Autowired Jobs jobs;
+    @Autowired TransactionTemplate transaction;
     @LocalServerPort int port;
 
     TestHttp admin;
@@ -428,6 +437,70 @@ class WebhookIngestTest {
                 .where(WEBHOOK_EVENT.ID.eq(id)).fetchSingle(WEBHOOK_EVENT.STATUS)));
         assertThat(db.fetchCount(PULL_REQUEST, PULL_REQUEST.REPOSITORY_ID.eq(repository("github", forgeId)))).isEqualTo(1);
         assertThat(admin.post("/api/v1/events/987654321/replay", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aBacklogOfOneRepositoryIsProcessedInBatchesAndABadDeliveryHoldsUpNoOther() {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        String key = Long.toString(forgeId);
+        int good = 40;
+        // Stored and queued in one transaction, as a web process would have stored them while no worker ran.
+        List<Long> ids = transaction.execute(tx -> {
+            Map<String, String> runs = new LinkedHashMap<>();
+            List<Long> stored = new ArrayList<>();
+            for (int i = 0; i < good; i++) {
+                ObjectNode payload = fixture("github/pull_request/opened.payload.json", forgeId);
+                ((ObjectNode) payload.get("pull_request")).put("number", 5000 + i).put("id", 77_000_000L + forgeId * 100 + i);
+                stored.add(events.insert(new StoredEvents.NewEvent(github, Provider.GITHUB, "pull_request", "opened", key,
+                        UUID.randomUUID().toString(), "{}", json.writeValueAsString(payload), StoredEvents.Status.RECEIVED)));
+                if (i == good / 2) {
+                    // A delivery no version of the normaliser can read (cut off in storage, say), in the middle.
+                    stored.add(events.insert(new StoredEvents.NewEvent(github, Provider.GITHUB, "pull_request", "opened", key,
+                            UUID.randomUUID().toString(), "{}", "{\"pull_request\": {", StoredEvents.Status.RECEIVED)));
+                }
+            }
+            stored.forEach(id -> runs.put(EventProcessor.key(id), Long.toString(id)));
+            jobs.enqueueAllNew(EventProcessor.JOB, runs);
+            return stored;
+        });
+        long bad = ids.get(good / 2 + 1);
+        Eventually.await("backlog worked through", DEADLINE, () -> db.fetchCount(WEBHOOK_EVENT,
+                WEBHOOK_EVENT.ID.in(ids).and(WEBHOOK_EVENT.STATUS.eq("received"))) == 0
+                && !"received".equals(status(bad)));
+        assertThat(db.fetchCount(WEBHOOK_EVENT, WEBHOOK_EVENT.ID.in(ids).and(WEBHOOK_EVENT.STATUS.eq("processed")))).isEqualTo(good);
+        assertThat(status(bad)).isIn("failed", "dead");
+        assertThat(db.select(WEBHOOK_EVENT.ERROR).from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(bad)).fetchSingle(WEBHOOK_EVENT.ERROR))
+                .isNotBlank();
+        assertThat(db.fetchCount(PULL_REQUEST, PULL_REQUEST.REPOSITORY_ID.eq(repository("github", forgeId)))).isEqualTo(good);
+
+        // Without a bad delivery, a backlog takes a few transactions, not one per delivery.
+        long quiet = REPOSITORY_IDS.incrementAndGet();
+        List<Long> more = transaction.execute(tx -> {
+            Map<String, String> runs = new LinkedHashMap<>();
+            List<Long> stored = new ArrayList<>();
+            for (int i = 0; i < good; i++) {
+                ObjectNode payload = fixture("github/pull_request/opened.payload.json", quiet);
+                ((ObjectNode) payload.get("pull_request")).put("number", 6000 + i).put("id", 78_000_000L + quiet * 100 + i);
+                long id = events.insert(new StoredEvents.NewEvent(github, Provider.GITHUB, "pull_request", "opened",
+                        Long.toString(quiet), UUID.randomUUID().toString(), "{}", json.writeValueAsString(payload),
+                        StoredEvents.Status.RECEIVED));
+                stored.add(id);
+                runs.put(EventProcessor.key(id), Long.toString(id));
+            }
+            jobs.enqueueAllNew(EventProcessor.JOB, runs);
+            return stored;
+        });
+        Eventually.await("second backlog processed", DEADLINE, () -> db.fetchCount(WEBHOOK_EVENT,
+                WEBHOOK_EVENT.ID.in(more).and(WEBHOOK_EVENT.STATUS.eq("processed"))) == good);
+        Long batches = db.select(INGEST_REPOSITORY_GUARD.BATCHES).from(INGEST_REPOSITORY_GUARD)
+                .where(INGEST_REPOSITORY_GUARD.CONNECTION_ID.eq(github)).and(INGEST_REPOSITORY_GUARD.REPOSITORY_KEY.eq(Long.toString(quiet)))
+                .fetchSingle(INGEST_REPOSITORY_GUARD.BATCHES);
+        assertThat(batches).isBetween(1L, 8L);
+        assertThat(db.fetchCount(PULL_REQUEST, PULL_REQUEST.REPOSITORY_ID.eq(repository("github", quiet)))).isEqualTo(good);
+    }
+
+    private String status(long eventId) {
+        return db.select(WEBHOOK_EVENT.STATUS).from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(eventId)).fetchSingle(WEBHOOK_EVENT.STATUS);
     }
 
     private List<String> transitions(long pullRequestId) {
