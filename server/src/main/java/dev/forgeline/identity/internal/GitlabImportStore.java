@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.schema.tables.records.GitlabImportRecord;
@@ -156,7 +157,7 @@ class GitlabImportStore {
     /** Takes out the members an import added who are no longer in the group; those added by hand stay. */
     int removeImportedMembers(long teamId, Set<Long> keep) {
         return db.deleteFrom(TEAM_MEMBER).where(TEAM_MEMBER.TEAM_ID.eq(teamId)).and(TEAM_MEMBER.IMPORTED.isTrue())
-                .and(keep.isEmpty() ? org.jooq.impl.DSL.trueCondition() : TEAM_MEMBER.ACCOUNT_ID.notIn(keep)).execute();
+                .and(keep.isEmpty() ? DSL.trueCondition() : TEAM_MEMBER.ACCOUNT_ID.notIn(keep)).execute();
     }
 
     boolean addImportedRepository(long teamId, long repositoryId) {
@@ -166,7 +167,7 @@ class GitlabImportStore {
 
     void removeImportedRepositories(long teamId, Set<Long> keep) {
         db.deleteFrom(TEAM_REPOSITORY).where(TEAM_REPOSITORY.TEAM_ID.eq(teamId)).and(TEAM_REPOSITORY.IMPORTED.isTrue())
-                .and(keep.isEmpty() ? org.jooq.impl.DSL.trueCondition() : TEAM_REPOSITORY.REPOSITORY_ID.notIn(keep)).execute();
+                .and(keep.isEmpty() ? DSL.trueCondition() : TEAM_REPOSITORY.REPOSITORY_ID.notIn(keep)).execute();
     }
 
     private static Import view(GitlabImportRecord r) {

@@ -6,7 +6,9 @@ import static dev.forgeline.identity.internal.FakeGitlab.member;
 import static dev.forgeline.identity.internal.FakeGitlab.project;
 import static dev.forgeline.schema.Tables.ACCOUNT;
 import static dev.forgeline.schema.Tables.AUDIT_EVENT;
+import static dev.forgeline.schema.Tables.ORGANISATION;
 import static dev.forgeline.schema.Tables.REPOSITORY;
+import static dev.forgeline.schema.Tables.TEAM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.StreamSupport;
 
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -152,19 +155,19 @@ class GitlabGroupImportTest {
         courseGroup("Team A", "team-a", true);
         long connection = gitlabConnection(course, gitlab.baseUrl(), GITLAB_TOKEN);
         assertThat(importAndWait(connection, "courses/se-" + run).get("status").asString()).isEqualTo("succeeded");
-        long teamAId = db.select(dev.forgeline.schema.Tables.TEAM.ID).from(dev.forgeline.schema.Tables.TEAM)
-                .where(dev.forgeline.schema.Tables.TEAM.SLUG.eq("team-a")).and(dev.forgeline.schema.Tables.TEAM.ORGANISATION_ID
-                        .eq(db.select(dev.forgeline.schema.Tables.ORGANISATION.ID).from(dev.forgeline.schema.Tables.ORGANISATION)
-                                .where(dev.forgeline.schema.Tables.ORGANISATION.SLUG.eq(course))))
-                .fetchSingle(dev.forgeline.schema.Tables.TEAM.ID);
+        long teamAId = db.select(TEAM.ID).from(TEAM)
+                .where(TEAM.SLUG.eq("team-a")).and(TEAM.ORGANISATION_ID
+                        .eq(db.select(ORGANISATION.ID).from(ORGANISATION)
+                                .where(ORGANISATION.SLUG.eq(course))))
+                .fetchSingle(TEAM.ID);
 
         courseGroup("Team Alpha", "team-alpha", false);
         JsonNode renamed = importAndWait(connection, "courses/se-" + run);
         assertThat(renamed.get("status").asString()).isEqualTo("succeeded");
         assertThat(counts(renamed)).containsExactly(0, 1, 0, 0, 0, 0, 1);
         assertThat(teams(course)).containsExactlyInAnyOrderEntriesOf(Map.of("team-alpha", "Team Alpha", "team-b", "Team B"));
-        assertThat(db.fetchCount(dev.forgeline.schema.Tables.TEAM, dev.forgeline.schema.Tables.TEAM.ID.eq(teamAId)
-                .and(dev.forgeline.schema.Tables.TEAM.SLUG.eq("team-alpha")))).as("the same team, renamed").isEqualTo(1);
+        assertThat(db.fetchCount(TEAM, TEAM.ID.eq(teamAId)
+                .and(TEAM.SLUG.eq("team-alpha")))).as("the same team, renamed").isEqualTo(1);
         JsonNode team = ok(teacher.get("/api/v1/orgs/" + course + "/teams/team-alpha"), 200);
         Map<String, Long> accounts = accounts("raymond_smith_", "john_doe_", "foo_bar_");
         assertThat(ids(team.get("members"))).containsExactlyInAnyOrder(accounts.get("raymond_smith_"), accounts.get("john_doe_"));
@@ -287,7 +290,7 @@ class GitlabGroupImportTest {
     }
 
     private static List<Long> ids(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asLong).toList();
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asLong).toList();
     }
 
     private static int status(HttpResponse<String> answer) {
