@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.forgeline.platform.SecretBox;
 import dev.forgeline.test.Fixtures;
+import dev.forgeline.test.LogCapture;
+import dev.forgeline.test.SecretsSeen;
 import dev.forgeline.test.ServerProcess;
 import dev.forgeline.test.Signing;
 import dev.forgeline.test.TestDatabase;
@@ -151,6 +153,9 @@ class SecretsAtRestTest {
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        return new Command(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        SecretsSeen.inSettings(environment);
+        LogCapture.addOutput(output);
+        return new Command(process.exitValue(), output);
     }
 }

@@ -16,11 +16,13 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path home;
     public final int port;
 
-    private ServerProcess(Process process, Path log, int port) {
+    private ServerProcess(Process process, Path log, Path home, int port) {
         this.process = process;
         this.log = log;
+        this.home = home;
         this.port = port;
     }
 
@@ -55,7 +57,8 @@ public final class ServerProcess implements AutoCloseable {
         // Its own data folder: an embedded database file is locked by the process that opened it.
         builder.environment().put("FORGELINE_HOME", home.toString());
         builder.environment().putAll(environment);
-        return new ServerProcess(builder.start(), log, port);
+        SecretsSeen.inSettings(environment);
+        return new ServerProcess(builder.start(), log, home, port);
     }
 
     public ServerProcess awaitReady(Duration deadline) {
@@ -87,9 +90,12 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** Stops it; what it logged goes to the run's log capture, its master key to the secrets seen. */
     @Override
     public void close() throws Exception {
         kill();
+        LogCapture.addOutput(output());
+        SecretsSeen.masterKeyIn(home);
         Files.deleteIfExists(log);
     }
 

@@ -6,9 +6,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -22,6 +25,8 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
             "jdbc:postgresql://localhost:5432/test");
     static final String POSTGRES_USER = System.getenv().getOrDefault("FORGELINE_TEST_PG_USER", "postgres");
 
+    /** Test servers started in this JVM (application contexts refreshed). */
+    static final AtomicInteger SERVERS_STARTED = new AtomicInteger();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static volatile String postgresUrl;
 
@@ -49,6 +54,11 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         TestPropertyValues.of(settings()).applyTo(context);
+        // Once every property source is in place and the master key exists: the secrets this server holds.
+        context.addApplicationListener((ApplicationListener<ContextRefreshedEvent>) refreshed -> {
+            SERVERS_STARTED.incrementAndGet();
+            SecretsSeen.inEnvironment(context.getEnvironment());
+        });
     }
 
     public static synchronized String postgresUrl() {

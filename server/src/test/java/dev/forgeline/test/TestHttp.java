@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Real HTTP to a test server on loopback. */
+/** Real HTTP to a test server on loopback. The secrets it sends and is shown are remembered for {@link NoSecretInLogsTest}. */
 public final class TestHttp {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -19,6 +19,7 @@ public final class TestHttp {
     public TestHttp(int port, String token) {
         this.base = "http://localhost:" + port;
         this.token = token;
+        SecretsSeen.add(token);
     }
 
     public TestHttp withToken(String otherToken) {
@@ -30,6 +31,7 @@ public final class TestHttp {
     }
 
     public HttpResponse<String> post(String path, String json) {
+        SecretsSeen.inJson(json);
         return send(request(path).header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build());
     }
@@ -48,7 +50,9 @@ public final class TestHttp {
 
     public static HttpResponse<String> send(HttpRequest request) {
         try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            SecretsSeen.inJson(answer.body());
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -2,6 +2,8 @@ package dev.forgeline.activity.internal;
 
 import static dev.forgeline.schema.Tables.REPOSITORY;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
+import dev.forgeline.activity.ForgeEvent;
 import dev.forgeline.activity.Repositories;
 import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.schema.tables.records.RepositoryRecord;
@@ -25,6 +28,27 @@ class RepositoryDirectory implements Repositories {
     @Override
     public Optional<RepositoryRef> find(long id) {
         return db.selectFrom(REPOSITORY).where(REPOSITORY.ID.eq(id)).fetchOptional(RepositoryDirectory::ref);
+    }
+
+    @Override
+    public Optional<RepositoryRef> find(String provider, String forgeId) {
+        return db.selectFrom(REPOSITORY).where(REPOSITORY.PROVIDER.eq(provider)).and(REPOSITORY.FORGE_ID.eq(forgeId))
+                .fetchOptional(RepositoryDirectory::ref);
+    }
+
+    @Override
+    public RepositoryRef register(long connectionId, ForgeEvent.Repo repo) {
+        // Keyed like the webhook path (provider and forge id), so a later delivery finds this row and adds to it.
+        db.insertInto(REPOSITORY)
+                .set(REPOSITORY.CONNECTION_ID, connectionId)
+                .set(REPOSITORY.PROVIDER, repo.provider())
+                .set(REPOSITORY.FORGE_ID, repo.forgeId())
+                .set(REPOSITORY.FULL_NAME, repo.fullName())
+                .set(REPOSITORY.DEFAULT_BRANCH, repo.defaultBranch())
+                .set(REPOSITORY.WEB_URL, repo.webUrl())
+                .set(REPOSITORY.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .onDuplicateKeyIgnore().execute();
+        return find(repo.provider(), repo.forgeId()).orElseThrow();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.jooq.DSLContext;
@@ -43,6 +44,16 @@ class Accounts {
 
     Optional<Long> idOf(String username) {
         return db.select(ACCOUNT.ID).from(ACCOUNT).where(ACCOUNT.USERNAME.eq(username)).fetchOptional(ACCOUNT.ID);
+    }
+
+    /** The wanted username made safe, with a number added when someone has it already. */
+    String freeUsername(String wanted) {
+        String base = wanted.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        String candidate = base;
+        for (int n = 2; idOf(candidate).isPresent(); n++) {
+            candidate = base + "-" + n;
+        }
+        return candidate;
     }
 
     Optional<Credentials> credentials(String username) {

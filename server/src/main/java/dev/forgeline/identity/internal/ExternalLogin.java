@@ -1,7 +1,6 @@
 package dev.forgeline.identity.internal;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,7 +83,7 @@ class ExternalLogin {
 
     private Caller caller(Proven proven, String preferredUsername) {
         long accountId = organisations.personOf(proven.provider(), proven.login(), proven.email())
-                .orElseGet(() -> organisations.createAccount(freeUsername(preferredUsername), 
+                .orElseGet(() -> organisations.createAccount(accounts.freeUsername(preferredUsername),
                         proven.displayName() == null ? preferredUsername : proven.displayName(), proven.email()));
         link(accountId, ForgeIdentity.login(proven.provider(), proven.login()));
         if (proven.email() != null) {
@@ -104,15 +103,6 @@ class ExternalLogin {
         } catch (DuplicateKeyException linkedMeanwhile) {
             // Another login of the same person won the race: the link exists, which is all we wanted.
         }
-    }
-
-    private String freeUsername(String wanted) {
-        String base = wanted.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-        String candidate = base;
-        for (int n = 2; accounts.idOf(candidate).isPresent(); n++) {
-            candidate = base + "-" + n;
-        }
-        return candidate;
     }
 
     private static String text(Map<String, Object> attributes, String name) {

@@ -12,11 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
+import dev.forgeline.ingest.ForgeApiCredentials;
 import dev.forgeline.platform.SecretBox;
 
 /** Forge connections; the webhook secret of each is kept encrypted and decrypted once per process. */
 @Repository
-class Connections {
+class Connections implements ForgeApiCredentials {
 
     record Connection(long id, Provider provider, String name, String baseUrl, OffsetDateTime createdAt) {
     }
@@ -49,6 +50,13 @@ class Connections {
     List<Connection> list() {
         return db.selectFrom(CONNECTION).orderBy(CONNECTION.ID).fetch(r ->
                 new Connection(r.getId(), Provider.parse(r.getProvider()).orElseThrow(), r.getName(), r.getBaseUrl(), r.getCreatedAt()));
+    }
+
+    @Override
+    public Optional<ForgeApi> of(long id) {
+        return db.selectFrom(CONNECTION).where(CONNECTION.ID.eq(id)).fetchOptional()
+                .map(r -> new ForgeApi(r.getId(), r.getProvider(), r.getBaseUrl(),
+                        r.getApiTokenEncrypted() == null ? null : secrets.decrypt(r.getApiTokenEncrypted())));
     }
 
     Optional<Verifier> verifier(long id) {
