@@ -1,12 +1,14 @@
 package dev.forgeline.reports;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * A titled table a section contributes, cells already formatted (the CSV and the PDF show the same text), with an
- * optional bar chart drawn under it in the PDF.
+ * optional figure drawn under it in the PDF. A figure shows the table's own numbers, so the CSV holds them too.
  */
-public record ReportTable(String title, List<String> columns, List<List<String>> rows, Chart chart) {
+public record ReportTable(String title, List<String> columns, List<List<String>> rows, Figure chart) {
 
     public ReportTable {
         columns = List.copyOf(columns);
@@ -18,8 +20,12 @@ public record ReportTable(String title, List<String> columns, List<List<String>>
         }
     }
 
+    /** What the PDF draws under a table. */
+    public sealed interface Figure permits Chart, Trend {
+    }
+
     /** Bars from 0 to {@code max}, one per label, with optional reference lines (thresholds, targets). */
-    public record Chart(String title, double max, List<Bar> bars, List<Mark> marks) {
+    public record Chart(String title, double max, List<Bar> bars, List<Mark> marks) implements Figure {
 
         public Chart {
             bars = List.copyOf(bars);
@@ -47,5 +53,32 @@ public record ReportTable(String title, List<String> columns, List<List<String>>
 
     /** A dashed horizontal line across the chart at {@code value}. */
     public record Mark(String label, double value) {
+    }
+
+    /**
+     * Series over periods (weeks, days), one value per label: stacked bars for the parts of a whole, lines for
+     * figures side by side. A null value is a period without a sample: no bar segment, a gap in the line.
+     */
+    public record Trend(String title, String unit, Style style, List<String> labels, List<Series> series) implements Figure {
+
+        public enum Style { STACKED_BARS, LINES }
+
+        public Trend {
+            labels = List.copyOf(labels);
+            series = List.copyOf(series);
+            for (Series s : series) {
+                if (s.values().size() != labels.size()) {
+                    throw new IllegalArgumentException("series '" + s.name() + "' of '" + title + "' has " + s.values().size()
+                            + " values for " + labels.size() + " periods");
+                }
+            }
+        }
+    }
+
+    public record Series(String name, List<Double> values) {
+
+        public Series {
+            values = Collections.unmodifiableList(new ArrayList<>(values));
+        }
     }
 }

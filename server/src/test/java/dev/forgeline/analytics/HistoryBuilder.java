@@ -23,11 +23,19 @@ public final class HistoryBuilder {
     }
 
     public static List<Delivery> history(GithubDeliveries repo, long seed, int pullRequests, Instant start) {
+        return history(repo, seed, pullRequests, start, PEOPLE);
+    }
+
+    /** The same history with the forge logins given (one for each of {@link #PEOPLE}), e.g. of a test's own. */
+    public static List<Delivery> history(GithubDeliveries repo, long seed, int pullRequests, Instant start, List<String> people) {
+        if (people.size() != PEOPLE.size()) {
+            throw new IllegalArgumentException("give " + PEOPLE.size() + " logins");
+        }
         Random random = new Random(seed);
         List<Delivery> out = new ArrayList<>();
         long ids = seed * 100_000;
         for (int n = 1; n <= pullRequests; n++) {
-            String author = PEOPLE.get(random.nextInt(PEOPLE.size()));
+            String author = people.get(random.nextInt(people.size()));
             Instant created = start.plus(Duration.ofMinutes(n * 420L + random.nextInt(300)));
             String branch = "feature-" + n;
             List<Commit> commits = new ArrayList<>();
@@ -43,18 +51,18 @@ public final class HistoryBuilder {
             out.add(repo.pullRequest("opened", n, author, "open", created, created, null, branch, author, additions, deletions));
             int reviews = random.nextInt(3);
             for (int r = 0; r < reviews; r++) {
-                String reviewer = PEOPLE.get(random.nextInt(PEOPLE.size()));
+                String reviewer = people.get(random.nextInt(people.size()));
                 out.add(repo.review(++ids, n, author, created, branch, reviewer, created.plus(Duration.ofMinutes(30 + random.nextInt(2000)))));
             }
             int comments = random.nextInt(3);
             for (int c = 0; c < comments; c++) {
-                String who = PEOPLE.get(random.nextInt(PEOPLE.size()));
+                String who = people.get(random.nextInt(people.size()));
                 out.add(repo.comment(++ids, n, who, created.plus(Duration.ofMinutes(random.nextInt(2400) - 120))));
             }
             int fate = random.nextInt(10);
             if (fate < 7) {
                 Instant merged = created.plus(Duration.ofMinutes(60 + random.nextInt(4000)));
-                String merger = random.nextBoolean() ? author : PEOPLE.get(random.nextInt(PEOPLE.size()));
+                String merger = random.nextBoolean() ? author : people.get(random.nextInt(people.size()));
                 out.add(repo.pullRequest("closed", n, author, "merged", created, merged, merged, branch, merger, additions, deletions));
                 out.add(repo.push("main", commits));
             } else if (fate < 9) {

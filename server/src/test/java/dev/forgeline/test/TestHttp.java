@@ -30,6 +30,18 @@ public final class TestHttp {
         return send(request(path).GET().build());
     }
 
+    /** A download: the body as bytes (a PDF, a CSV as sent). */
+    public HttpResponse<byte[]> getBytes(String path) {
+        try {
+            return CLIENT.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public HttpResponse<String> post(String path, String json) {
         SecretsSeen.inJson(json);
         return send(request(path).header("Content-Type", "application/json")

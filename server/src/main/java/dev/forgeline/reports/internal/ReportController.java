@@ -28,6 +28,7 @@ import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 import dev.forgeline.jobs.Jobs;
 import dev.forgeline.platform.Access;
@@ -35,7 +36,8 @@ import dev.forgeline.platform.Access;
 /**
  * Requests a report (answered 202 with its id; a low-priority job generates it) and fetches it: its status while it
  * is being made, the file once ready. A team's report is for whoever may see the team; course and organisation
- * reports are for teachers (managers) and above, and show a manager only the teams they may see.
+ * reports are for teachers (managers) and above, and show a manager only the teams they may see. A report shows the
+ * own figures only of the people its requester may read.
  */
 @RestController
 @Access(Access.Rule.ORG_MEMBER)
@@ -111,8 +113,9 @@ class ReportController {
         // A manager's course report shows the teams they may see, as the compliance API does; admins and owners see all.
         String teamIds = team != null || access.atLeast(OrgRole.ADMIN) ? null : organisations.teams(organisation.id()).stream()
                 .filter(t -> access.mayReadTeam(t.id())).map(t -> Long.toString(t.id())).collect(Collectors.joining(","));
+        Set<Long> people = people(access, team, teamIds);
         long id = transaction.execute(tx -> {
-            long created = reports.create(organisation.id(), scope, teamId, teamIds, from, to, format, access.caller().accountId());
+            long created = reports.create(organisation.id(), scope, teamId, teamIds, people, from, to, format, access.caller().accountId());
             jobs.enqueueNew(ReportGeneration.JOB, "report-" + created, Long.toString(created));
             return created;
         });
@@ -137,10 +140,33 @@ class ReportController {
         };
     }
 
-    /** Its requester; for a team's report whoever may see the team; for the others admins and owners. */
+    /**
+     * The people of the report's scope whose own figures the caller may read, as the metrics API decides: a team's
+     * members, the members of the teams a manager may see, or everyone for admins and owners.
+     */
+    private Set<Long> people(OrgAccess access, Team team, String teamIds) {
+        long organisation = access.organisation().id();
+        Set<Long> candidates;
+        if (team != null) {
+            candidates = organisations.teamMembers(team.id());
+        } else if (teamIds == null) {
+            candidates = organisations.people(organisation).stream().map(Person::accountId).collect(Collectors.toSet());
+        } else {
+            candidates = ReportStore.ids(teamIds).stream().flatMap(t -> organisations.teamMembers(t).stream()).collect(Collectors.toSet());
+        }
+        return candidates.stream().filter(access::mayReadPerson).collect(Collectors.toSet());
+    }
+
+    /**
+     * Its requester; otherwise, for a team's report whoever may see the team, for the others admins and owners —
+     * provided they may also read each person whose own figures it shows.
+     */
     private boolean mayRead(OrgAccess access, ReportStore.Report report) {
-        return report.requestedBy() == access.caller().accountId()
-                || (report.teamId() != null ? access.mayReadTeam(report.teamId()) : access.atLeast(OrgRole.ADMIN));
+        if (report.requestedBy() == access.caller().accountId()) {
+            return true;
+        }
+        return (report.teamId() != null ? access.mayReadTeam(report.teamId()) : access.atLeast(OrgRole.ADMIN))
+                && report.people().stream().allMatch(access::mayReadPerson);
     }
 
     private ReportStatus status(OrgAccess access, ReportStore.Report report) {

@@ -6,12 +6,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,8 +90,7 @@ class ReportGeneration implements JobHandler {
                 throw new IllegalStateException("team " + report.getTeamId() + " no longer exists");
             }
         } else if (report.getTeamIds() != null) {
-            Set<Long> visible = Arrays.stream(report.getTeamIds().split(",")).filter(s -> !s.isBlank()).map(Long::valueOf)
-                    .collect(Collectors.toSet());
+            Set<Long> visible = ReportStore.ids(report.getTeamIds());
             teams = teams.stream().filter(t -> visible.contains(t.id())).toList();
         }
         LocalDate from = report.getPeriodFrom();
@@ -101,7 +98,8 @@ class ReportGeneration implements JobHandler {
         Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant now = Instant.now();
-        return new ReportScope(kind, organisation, teams, from, to, start, end.isAfter(now) ? now : end);
+        return new ReportScope(kind, organisation, teams, ReportStore.ids(report.getPersonIds()), from, to, start,
+                end.isAfter(now) ? now : end);
     }
 
     private static String fileName(ReportScope scope, ReportRecord report) {

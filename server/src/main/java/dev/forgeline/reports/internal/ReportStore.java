@@ -5,8 +5,11 @@ import static dev.forgeline.schema.Tables.REPORT;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
@@ -27,7 +30,7 @@ class ReportStore {
     /** A report without its content. */
     record Report(long id, long organisationId, String scope, Long teamId, LocalDate from, LocalDate to, String format,
                   String status, long requestedBy, Instant requestedAt, Instant finishedAt, String error, String fileName,
-                  String teamIds) {
+                  String teamIds, Set<Long> people) {
     }
 
     private final DSLContext db;
@@ -36,14 +39,18 @@ class ReportStore {
         this.db = db;
     }
 
-    /** @param teamIds the teams a course or organisation report may show, comma-separated; null for every team */
-    long create(long organisationId, String scope, Long teamId, String teamIds, LocalDate from, LocalDate to, String format,
-                long requestedBy) {
+    /**
+     * @param teamIds the teams a course or organisation report may show, comma-separated; null for every team
+     * @param people  the accounts whose own figures it may show
+     */
+    long create(long organisationId, String scope, Long teamId, String teamIds, Set<Long> people, LocalDate from, LocalDate to,
+                String format, long requestedBy) {
         return db.insertInto(REPORT)
                 .set(REPORT.ORGANISATION_ID, organisationId)
                 .set(REPORT.SCOPE, scope)
                 .set(REPORT.TEAM_ID, teamId)
                 .set(REPORT.TEAM_IDS, teamIds)
+                .set(REPORT.PERSON_IDS, people.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")))
                 .set(REPORT.PERIOD_FROM, from)
                 .set(REPORT.PERIOD_TO, to)
                 .set(REPORT.FORMAT, format)
@@ -56,13 +63,13 @@ class ReportStore {
     Optional<Report> find(long organisationId, long id) {
         return db.select(REPORT.ID, REPORT.ORGANISATION_ID, REPORT.SCOPE, REPORT.TEAM_ID, REPORT.PERIOD_FROM, REPORT.PERIOD_TO,
                         REPORT.FORMAT, REPORT.STATUS, REPORT.REQUESTED_BY, REPORT.REQUESTED_AT, REPORT.FINISHED_AT, REPORT.ERROR,
-                        REPORT.FILE_NAME, REPORT.TEAM_IDS)
+                        REPORT.FILE_NAME, REPORT.TEAM_IDS, REPORT.PERSON_IDS)
                 .from(REPORT).where(REPORT.ID.eq(id)).and(REPORT.ORGANISATION_ID.eq(organisationId))
                 .fetchOptional(r -> new Report(r.get(REPORT.ID), r.get(REPORT.ORGANISATION_ID), r.get(REPORT.SCOPE), r.get(REPORT.TEAM_ID),
                         r.get(REPORT.PERIOD_FROM), r.get(REPORT.PERIOD_TO), r.get(REPORT.FORMAT), r.get(REPORT.STATUS),
                         r.get(REPORT.REQUESTED_BY), r.get(REPORT.REQUESTED_AT).toInstant(),
                         r.get(REPORT.FINISHED_AT) == null ? null : r.get(REPORT.FINISHED_AT).toInstant(), r.get(REPORT.ERROR),
-                        r.get(REPORT.FILE_NAME), r.get(REPORT.TEAM_IDS)));
+                        r.get(REPORT.FILE_NAME), r.get(REPORT.TEAM_IDS), ids(r.get(REPORT.PERSON_IDS))));
     }
 
     Optional<ReportRecord> record(long id) {
@@ -97,6 +104,14 @@ class ReportStore {
 
     int deleteRequestedBefore(Instant cutoff) {
         return db.deleteFrom(REPORT).where(REPORT.REQUESTED_AT.lt(cutoff.atOffset(ZoneOffset.UTC))).execute();
+    }
+
+    /** Ids kept comma-separated; null (a report asked before people were kept) is no one. */
+    static Set<Long> ids(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(list.split(",")).filter(s -> !s.isBlank()).map(s -> Long.valueOf(s.strip())).collect(Collectors.toSet());
     }
 
     private static String clip(String text) {

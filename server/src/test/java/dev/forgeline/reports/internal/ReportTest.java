@@ -4,20 +4,12 @@ import static dev.forgeline.schema.Tables.COMPLIANCE_SNAPSHOT;
 import static dev.forgeline.schema.Tables.REPORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -34,7 +26,6 @@ import dev.forgeline.activity.Repositories;
 import dev.forgeline.compliance.StudentCourse;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisations;
-import dev.forgeline.test.Eventually;
 import dev.forgeline.test.ForgelineTest;
 import dev.forgeline.test.TestHttp;
 
@@ -78,41 +69,22 @@ class ReportTest {
         return "/api/v1/orgs/" + course.slug + "/reports";
     }
 
+    private String body(String scope, String team, String format) {
+        return "{\"scope\":\"" + scope + "\"," + (team == null ? "" : "\"team\":\"" + team + "\",")
+                + "\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"format\":\"" + format + "\"}";
+    }
+
     private HttpResponse<String> request(TestHttp as, String scope, String team, String format) {
-        return as.post(reports(), "{\"scope\":\"" + scope + "\"," + (team == null ? "" : "\"team\":\"" + team + "\",")
-                + "\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"format\":\"" + format + "\"}");
+        return as.post(reports(), body(scope, team, format));
     }
 
     /** Requests a report, waits until it is ready and downloads it. */
-    private HttpResponse<byte[]> generated(TestHttp as, String token, String scope, String team, String format) {
-        var requested = request(as, scope, team, format);
-        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
-        JsonNode status = json.readTree(requested.body());
-        assertThat(status.get("status").asString()).as("a worker may have picked it up already").isIn("queued", "running", "ready");
-        String url = status.get("url").asString();
-        AtomicReference<HttpResponse<byte[]>> file = new AtomicReference<>();
-        Eventually.await("report " + url + " ready", Duration.ofSeconds(60), () -> {
-            HttpResponse<byte[]> answer = download(token, url);
-            if (answer.statusCode() == 200 && !answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
-                file.set(answer);
-                return true;
-            }
-            assertThat(answer.statusCode()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(202);
-            return false;
-        });
-        return file.get();
+    private HttpResponse<byte[]> generated(TestHttp as, String scope, String team, String format) {
+        return ReportDownloads.generated(as, json, reports(), body(scope, team, format));
     }
 
     private HttpResponse<byte[]> download(String token, String path) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new TestHttp(port, token).getBytes(path);
     }
 
     @Test
@@ -122,7 +94,7 @@ class ReportTest {
         db.insertInto(COMPLIANCE_SNAPSHOT).set(COMPLIANCE_SNAPSHOT.TEAM_ID, teamB).set(COMPLIANCE_SNAPSHOT.WEEK, week)
                 .set(COMPLIANCE_SNAPSHOT.ORGANISATION_ID, 0L).set(COMPLIANCE_SNAPSHOT.SCORE, 40).set(COMPLIANCE_SNAPSHOT.RULES, "{}")
                 .set(COMPLIANCE_SNAPSHOT.TAKEN_AT, OffsetDateTime.now(ZoneOffset.UTC)).execute();
-        HttpResponse<byte[]> file = generated(teacher, ADMIN_TOKEN, "course", null, "csv");
+        HttpResponse<byte[]> file = generated(teacher, "course", null, "csv");
         assertThat(file.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
         assertThat(file.headers().firstValue("Content-Disposition").orElseThrow())
                 .isEqualTo("attachment; filename=\"forgeline-" + course.slug + "-" + from + "-" + to + ".csv\"");
@@ -149,7 +121,7 @@ class ReportTest {
 
     @Test
     void teamReportAsPdfHasItsTableChartAndSignals() throws Exception {
-        HttpResponse<byte[]> file = generated(student, course.studentToken, "team", "team-b", "pdf");
+        HttpResponse<byte[]> file = generated(student, "team", "team-b", "pdf");
         assertThat(file.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("application/pdf");
         assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).contains("forgeline-" + course.slug + "-team-b-");
         try (PDDocument pdf = Loader.loadPDF(file.body())) {
@@ -174,7 +146,7 @@ class ReportTest {
         organisations.addTeamMember(organisations.team(org, "team-a").orElseThrow().id(), manager);
         String token = StudentCourse.token(db, manager);
 
-        HttpResponse<byte[]> file = generated(new TestHttp(port, token), token, "course", null, "csv");
+        HttpResponse<byte[]> file = generated(new TestHttp(port, token), "course", null, "csv");
         List<List<String>> lines = Csv.parse(new String(file.body(), StandardCharsets.UTF_8));
         int title = lines.indexOf(List.of("Course compliance"));
         assertThat(lines.get(title + 2).getFirst()).isEqualTo("Team A");
@@ -212,42 +184,5 @@ class ReportTest {
         retention.run();
         assertThat(teacher.get(reports() + "/" + old).statusCode()).isEqualTo(404);
         assertThat(teacher.get(reports() + "/" + fresh).statusCode()).isIn(200, 202);
-    }
-
-    /** RFC 4180: quoted cells may hold commas, quotes (doubled) and line breaks. */
-    static final class Csv {
-
-        static List<List<String>> parse(String text) {
-            List<List<String>> lines = new ArrayList<>();
-            List<String> row = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        cell.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    row.add(cell.toString());
-                    cell.setLength(0);
-                } else if (c == '\n') {
-                    row.add(cell.toString());
-                    cell.setLength(0);
-                    lines.add(row.size() == 1 && row.getFirst().isEmpty() ? List.of() : row);
-                    row = new ArrayList<>();
-                } else if (c != '\r') {
-                    cell.append(c);
-                }
-            }
-            return lines;
-        }
     }
 }
