@@ -28,7 +28,9 @@ import dev.forgeline.platform.ForgelineProperties;
  * keys them by, its teams with their members and repositories. Every metrics read needs all of it, and reading it
  * costs more queries than the metric itself, so it is kept per organisation. An entry is dropped when identity
  * announces a change (after its commit), when an event comes from a repository the entry does not know, and at
- * the latest after forgeline.analytics.directory-ttl, for changes made in another process.
+ * the latest after forgeline.analytics.directory-ttl, for changes made in another process. Its {@link Version}
+ * tells kept metrics answers whether anything they were computed from has changed since, as far as this process
+ * knows.
  */
 @Component
 class OrganisationDirectory {
