@@ -163,7 +163,9 @@ public record ForgelineProperties(
             @DefaultValue("3") int inactivityWorkingDays,
             @DefaultValue("24h") Duration reviewWait,
             @DefaultValue("2.0") double reviewerOverload,
-            @DefaultValue("15") double scoreDrop) {
+            @DefaultValue("15") double scoreDrop,
+            @DefaultValue("30s") Duration directoryTtl,
+            @DefaultValue("15s") Duration answerTtl) {
     }
 
     public boolean hasRole(Role role) {

@@ -4,10 +4,13 @@ import static dev.forgeline.schema.Tables.AN_PERSON_DAY;
 import static dev.forgeline.schema.Tables.AN_REPOSITORY_DAY;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertQuery;
@@ -107,52 +110,102 @@ class Aggregates {
         return column.getType() == Integer.class ? (Object) Math.toIntExact(value) : (Object) value;
     }
 
-    /** Replaces every aggregate row by the tally's (the full recompute). */
+    /**
+     * Makes the aggregate rows equal to the tally's (the full recompute). Only rows that differ are written: the
+     * incremental path keeps them right, so a recompute usually writes nothing, and rewriting every row would cost
+     * most of its time and leave as many dead rows behind.
+     */
     void replaceAll(Tally tally) {
-        db.deleteFrom(AN_PERSON_DAY).execute();
-        db.deleteFrom(AN_REPOSITORY_DAY).execute();
-        var people = new ArrayList<>(tally.people.entrySet());
-        for (int from = 0; from < people.size(); from += 2000) {
-            List<Query> batch = new ArrayList<>();
-            for (var e : people.subList(from, Math.min(people.size(), from + 2000))) {
-                if (Tally.isZero(e.getValue())) {
-                    continue;
-                }
-                var insert = db.insertQuery(AN_PERSON_DAY);
-                insert.addValue(AN_PERSON_DAY.ACTOR, e.getKey().actor());
-                insert.addValue(AN_PERSON_DAY.REPOSITORY_ID, e.getKey().repositoryId());
-                insert.addValue(AN_PERSON_DAY.ACTIVITY_DAY, e.getKey().day());
-                addAll(insert, PERSON_COLUMNS, e.getValue());
-                batch.add(insert);
+        var p = AN_PERSON_DAY;
+        Map<PersonDay, long[]> people = new HashMap<>();
+        tally.people.forEach((k, v) -> {
+            if (!Tally.isZero(v)) {
+                people.put(k, v);
             }
-            if (!batch.isEmpty()) {
-                db.batch(batch).execute();
+        });
+        List<Query> writes = new ArrayList<>();
+        try (var rows = db.selectFrom(p).fetchSize(5000).fetchLazy()) {
+            for (Record r : rows) {
+                PersonDay key = new PersonDay(r.get(p.ACTOR), r.get(p.REPOSITORY_ID), r.get(p.ACTIVITY_DAY));
+                long[] wanted = people.remove(key);
+                Condition row = p.ACTOR.eq(key.actor()).and(p.REPOSITORY_ID.eq(key.repositoryId())).and(p.ACTIVITY_DAY.eq(key.day()));
+                if (wanted == null) {
+                    writes.add(db.deleteFrom(p).where(row));
+                } else if (!Arrays.equals(wanted, values(r, PERSON_COLUMNS))) {
+                    writes.add(update(p, PERSON_COLUMNS, wanted, row));
+                }
             }
         }
-        var repositories = new ArrayList<>(tally.repositories.entrySet());
-        for (int from = 0; from < repositories.size(); from += 2000) {
-            List<Query> batch = new ArrayList<>();
-            for (var e : repositories.subList(from, Math.min(repositories.size(), from + 2000))) {
-                if (Tally.isZero(e.getValue())) {
-                    continue;
-                }
-                var insert = db.insertQuery(AN_REPOSITORY_DAY);
-                insert.addValue(AN_REPOSITORY_DAY.REPOSITORY_ID, e.getKey().repositoryId());
-                insert.addValue(AN_REPOSITORY_DAY.ACTIVITY_DAY, e.getKey().day());
-                addAll(insert, REPOSITORY_COLUMNS, e.getValue());
-                batch.add(insert);
+        var d = AN_REPOSITORY_DAY;
+        Map<RepositoryDay, long[]> repositories = new HashMap<>();
+        tally.repositories.forEach((k, v) -> {
+            if (!Tally.isZero(v)) {
+                repositories.put(k, v);
             }
-            if (!batch.isEmpty()) {
-                db.batch(batch).execute();
+        });
+        try (var rows = db.selectFrom(d).fetchSize(5000).fetchLazy()) {
+            for (Record r : rows) {
+                RepositoryDay key = new RepositoryDay(r.get(d.REPOSITORY_ID), r.get(d.ACTIVITY_DAY));
+                long[] wanted = repositories.remove(key);
+                Condition row = d.REPOSITORY_ID.eq(key.repositoryId()).and(d.ACTIVITY_DAY.eq(key.day()));
+                if (wanted == null) {
+                    writes.add(db.deleteFrom(d).where(row));
+                } else if (!Arrays.equals(wanted, values(r, REPOSITORY_COLUMNS))) {
+                    writes.add(update(d, REPOSITORY_COLUMNS, wanted, row));
+                }
             }
         }
+        for (int from = 0; from < writes.size(); from += 1000) {
+            db.batch(writes.subList(from, Math.min(writes.size(), from + 1000))).execute();
+        }
+        List<Field<?>> personColumns = new ArrayList<>(List.of(p.ACTOR, p.REPOSITORY_ID, p.ACTIVITY_DAY));
+        personColumns.addAll(PERSON_COLUMNS);
+        List<Object[]> newPeople = new ArrayList<>();
+        people.forEach((k, values) -> newPeople.add(row(PERSON_COLUMNS, values, k.actor(), k.repositoryId(), k.day())));
+        insertRows(p, personColumns, newPeople);
+        List<Field<?>> repositoryColumns = new ArrayList<>(List.of(d.REPOSITORY_ID, d.ACTIVITY_DAY));
+        repositoryColumns.addAll(REPOSITORY_COLUMNS);
+        List<Object[]> newRepositories = new ArrayList<>();
+        repositories.forEach((k, values) -> newRepositories.add(row(REPOSITORY_COLUMNS, values, k.repositoryId(), k.day())));
+        insertRows(d, repositoryColumns, newRepositories);
+    }
+
+    private static long[] values(Record r, List<Field<? extends Number>> columns) {
+        long[] values = new long[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            Number n = r.get(columns.get(i));
+            values[i] = n == null ? 0 : n.longValue();
+        }
+        return values;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void addAll(InsertQuery<?> insert, List<Field<? extends Number>> columns, long[] values) {
+    private <R extends Record> Query update(Table<R> table, List<Field<? extends Number>> columns, long[] values, Condition row) {
+        Map<Field<?>, Object> set = new java.util.LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
-            Field column = columns.get(i);
-            insert.addValue(column, convert(column, values[i]));
+            set.put(columns.get(i), convert(columns.get(i), values[i]));
+        }
+        return db.update(table).set(set).where(row);
+    }
+
+    private static Object[] row(List<Field<? extends Number>> columns, long[] values, Object... key) {
+        Object[] row = new Object[key.length + columns.size()];
+        System.arraycopy(key, 0, row, 0, key.length);
+        for (int i = 0; i < columns.size(); i++) {
+            row[key.length + i] = convert(columns.get(i), values[i]);
+        }
+        return row;
+    }
+
+    /** Many rows per statement: a recompute writes hundreds of thousands, and one statement per row is most of its time. */
+    private void insertRows(Table<?> table, List<Field<?>> columns, List<Object[]> rows) {
+        int perStatement = Math.max(1, 20_000 / columns.size()); // well below the drivers' bind-parameter limits
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            var insert = db.insertInto(table, columns);
+            for (Object[] row : rows.subList(from, Math.min(rows.size(), from + perStatement))) {
+                insert = insert.values(row);
+            }
+            insert.execute();
         }
     }
 }

@@ -11,11 +11,14 @@ import static dev.forgeline.schema.Tables.AN_RESPONSE;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.jooq.DSLContext;
 import org.jooq.Query;
@@ -26,6 +29,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.forgeline.analytics.internal.Facts.CommitFact;
+import dev.forgeline.analytics.internal.Facts.PullRequestFact;
 import dev.forgeline.analytics.internal.Facts.ResponseFact;
 import dev.forgeline.analytics.internal.Facts.ReviewerFact;
 import dev.forgeline.jobs.RecurringJob;
@@ -47,14 +51,16 @@ class FullRecompute implements RecurringJob {
     private final ProductionEnvironments production;
     private final Contributions contributions;
     private final TransactionTemplate transaction;
+    private final OrganisationDirectory directory;
 
     FullRecompute(DSLContext db, Aggregates aggregates, ProductionEnvironments production, ForgelineProperties settings,
-                  TransactionTemplate transaction) {
+                  TransactionTemplate transaction, OrganisationDirectory directory) {
         this.db = db;
         this.aggregates = aggregates;
         this.production = production;
         this.contributions = new Contributions(settings.analytics().timeZone());
         this.transaction = transaction;
+        this.directory = directory;
     }
 
     @Override
@@ -75,23 +81,36 @@ class FullRecompute implements RecurringJob {
     @Override
     public void run() {
         long start = System.nanoTime();
-        transaction.executeWithoutResult(tx -> recompute());
-        log.info("analytics recomputed in {} ms", (System.nanoTime() - start) / 1_000_000);
+        Map<String, Long> phases = transaction.execute(tx -> recompute());
+        log.info("analytics recomputed in {} ms (phases in ms: {})", (System.nanoTime() - start) / 1_000_000, phases);
     }
 
-    void recompute() {
+    /** Rebuilds everything in the caller's transaction; answers how long each phase took, in ms. */
+    Map<String, Long> recompute() {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        long[] at = {System.nanoTime()};
+        Consumer<String> done = phase -> {
+            long now = System.nanoTime();
+            phases.put(phase, (now - at[0]) / 1_000_000);
+            at[0] = now;
+        };
         // Events of known repositories wait until the rebuild commits, so that none is lost between its reads and writes.
         db.select(AN_REPOSITORY_LOCK.REPOSITORY_ID).from(AN_REPOSITORY_LOCK).orderBy(AN_REPOSITORY_LOCK.REPOSITORY_ID)
                 .forUpdate().fetch();
+        done.accept("lock");
         production.forget();
-        productionFlags();
-        incidentLinks();
-        pullRequests();
+        // Read once and kept in step with what is written, for the phases below.
+        List<AnDeploymentRecord> deployments = db.selectFrom(AN_DEPLOYMENT).fetch();
+        productionFlags(deployments);
+        done.accept("production");
+        incidentLinks(deployments);
+        done.accept("incidents");
+        List<PullRequestFact> pullRequests = pullRequests(deployments);
+        done.accept("pull requests");
         reviewers();
+        done.accept("reviewers");
         Tally tally = new Tally();
-        try (var rows = db.selectFrom(AN_PULL_REQUEST).fetchSize(5000).fetchLazy()) {
-            rows.forEach(r -> contributions.add(tally, FactStore.pullRequest(r), +1));
-        }
+        pullRequests.forEach(pr -> contributions.add(tally, pr, +1));
         try (var rows = db.selectFrom(AN_RESPONSE).fetchSize(5000).fetchLazy()) {
             rows.forEach(r -> contributions.add(tally, new ResponseFact(r.getRepositoryId(), r.getNumber(), r.getKind(),
                     r.getActor(), r.getPrAuthor(), r.getAt().toInstant()), +1));
@@ -105,32 +124,35 @@ class FullRecompute implements RecurringJob {
             rows.forEach(r -> contributions.add(tally, new CommitFact(r.value1(), r.value2(), r.value3().toInstant(),
                     r.value4(), r.value5()), +1));
         }
-        try (var rows = db.selectFrom(AN_DEPLOYMENT).fetchSize(5000).fetchLazy()) {
-            rows.forEach(r -> contributions.add(tally, FactStore.deployment(r), +1));
-        }
+        deployments.forEach(d -> contributions.add(tally, FactStore.deployment(d), +1));
+        done.accept("tally");
         aggregates.replaceAll(tally);
+        done.accept("aggregates");
+        directory.forgetAllAfterCommit(); // answers kept in memory may have changed
+        return phases;
     }
 
-    private void productionFlags() {
+    private void productionFlags(List<AnDeploymentRecord> deployments) {
         List<Query> updates = new ArrayList<>();
-        for (var d : db.select(AN_DEPLOYMENT.REPOSITORY_ID, AN_DEPLOYMENT.SOURCE, AN_DEPLOYMENT.FORGE_ID,
-                AN_DEPLOYMENT.ENVIRONMENT, AN_DEPLOYMENT.PRODUCTION).from(AN_DEPLOYMENT).fetch()) {
-            boolean now = production.isProduction(d.value1(), d.value2(), d.value4());
-            if (now != d.value5()) {
+        for (AnDeploymentRecord d : deployments) {
+            boolean now = production.isProduction(d.getRepositoryId(), d.getSource(), d.getEnvironment());
+            if (now != d.getProduction()) {
+                d.setProduction(now);
                 updates.add(db.update(AN_DEPLOYMENT).set(AN_DEPLOYMENT.PRODUCTION, now)
-                        .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(d.value1())).and(AN_DEPLOYMENT.SOURCE.eq(d.value2()))
-                        .and(AN_DEPLOYMENT.FORGE_ID.eq(d.value3())));
+                        .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(d.getRepositoryId())).and(AN_DEPLOYMENT.SOURCE.eq(d.getSource()))
+                        .and(AN_DEPLOYMENT.FORGE_ID.eq(d.getForgeId())));
             }
         }
         execute(updates);
     }
 
     /** Each incident blames the latest production deployment finished at or before it was created. */
-    private void incidentLinks() {
+    private void incidentLinks(List<AnDeploymentRecord> deployments) {
         Map<Long, List<AnDeploymentRecord>> byRepository = new HashMap<>();
-        for (AnDeploymentRecord d : db.selectFrom(AN_DEPLOYMENT)
-                .where(AN_DEPLOYMENT.PRODUCTION.isTrue()).and(AN_DEPLOYMENT.FINISHED_AT.isNotNull()).fetch()) {
-            byRepository.computeIfAbsent(d.getRepositoryId(), k -> new ArrayList<>()).add(d);
+        for (AnDeploymentRecord d : deployments) {
+            if (d.getProduction() && d.getFinishedAt() != null) {
+                byRepository.computeIfAbsent(d.getRepositoryId(), k -> new ArrayList<>()).add(d);
+            }
         }
         Comparator<AnDeploymentRecord> order = Comparator.comparing((AnDeploymentRecord d) -> d.getFinishedAt().toInstant())
                 .thenComparing(AnDeploymentRecord::getSource).thenComparing(AnDeploymentRecord::getForgeId);
@@ -159,35 +181,103 @@ class FullRecompute implements RecurringJob {
                 counts.merge(incident.getRepositoryId() + "/" + source + "/" + forgeId, 1, Integer::sum);
             }
         }
-        for (var d : db.select(AN_DEPLOYMENT.REPOSITORY_ID, AN_DEPLOYMENT.SOURCE, AN_DEPLOYMENT.FORGE_ID, AN_DEPLOYMENT.INCIDENT_COUNT)
-                .from(AN_DEPLOYMENT).fetch()) {
-            int count = counts.getOrDefault(d.value1() + "/" + d.value2() + "/" + d.value3(), 0);
-            if (count != d.value4()) {
+        for (AnDeploymentRecord d : deployments) {
+            int count = counts.getOrDefault(d.getRepositoryId() + "/" + d.getSource() + "/" + d.getForgeId(), 0);
+            if (count != d.getIncidentCount()) {
+                d.setIncidentCount(count);
                 updates.add(db.update(AN_DEPLOYMENT).set(AN_DEPLOYMENT.INCIDENT_COUNT, count)
-                        .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(d.value1())).and(AN_DEPLOYMENT.SOURCE.eq(d.value2()))
-                        .and(AN_DEPLOYMENT.FORGE_ID.eq(d.value3())));
+                        .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(d.getRepositoryId())).and(AN_DEPLOYMENT.SOURCE.eq(d.getSource()))
+                        .and(AN_DEPLOYMENT.FORGE_ID.eq(d.getForgeId())));
             }
         }
         execute(updates);
     }
 
-    private void pullRequests() {
-        var p = AN_PULL_REQUEST;
-        var b = AN_BRANCH_COMMIT.as("b");
-        var r = AN_RESPONSE.as("r");
-        var d = AN_DEPLOYMENT.as("d");
-        var notAuthor = p.AUTHOR.isNull().or(r.ACTOR.ne(p.AUTHOR));
-        db.update(p)
-                .set(p.FIRST_COMMIT_AT, DSL.select(DSL.min(b.AUTHORED_AT)).from(b)
-                        .where(b.REPOSITORY_ID.eq(p.REPOSITORY_ID)).and(b.BRANCH.eq(p.HEAD_REF)))
-                .set(p.FIRST_RESPONSE_AT, DSL.select(DSL.min(r.AT)).from(r)
-                        .where(r.REPOSITORY_ID.eq(p.REPOSITORY_ID)).and(r.NUMBER.eq(p.NUMBER)).and(notAuthor))
-                .set(p.FIRST_REVIEW_AT, DSL.select(DSL.min(r.AT)).from(r)
-                        .where(r.REPOSITORY_ID.eq(p.REPOSITORY_ID)).and(r.NUMBER.eq(p.NUMBER)).and(notAuthor)
-                        .and(r.KIND.eq("review")))
-                .set(p.DEPLOYED_AT, DSL.select(DSL.min(d.FINISHED_AT)).from(d)
-                        .where(d.REPOSITORY_ID.eq(p.REPOSITORY_ID)).and(d.PRODUCTION.isTrue()).and(d.FINISHED_AT.ge(p.MERGED_AT)))
-                .execute();
+    private record Branch(long repositoryId, String branch) {
+    }
+
+    private record PullRequestKey(long repositoryId, long number) {
+    }
+
+    /**
+     * Each pull request's first commit, first answer and review by someone else, and first production deployment
+     * at or after its merge, from the facts; only the rows that differ are written. Answers every pull request.
+     */
+    private List<PullRequestFact> pullRequests(List<AnDeploymentRecord> all) {
+        Map<Branch, Instant> firstCommits = new HashMap<>();
+        var b = AN_BRANCH_COMMIT;
+        for (var r : db.select(b.REPOSITORY_ID, b.BRANCH, DSL.min(b.AUTHORED_AT)).from(b).groupBy(b.REPOSITORY_ID, b.BRANCH).fetch()) {
+            firstCommits.put(new Branch(r.value1(), r.value2()), r.value3().toInstant());
+        }
+        Map<Long, List<Instant>> deployments = new HashMap<>();
+        for (AnDeploymentRecord d : all) {
+            if (d.getProduction() && d.getFinishedAt() != null) {
+                deployments.computeIfAbsent(d.getRepositoryId(), k -> new ArrayList<>()).add(d.getFinishedAt().toInstant());
+            }
+        }
+        deployments.values().forEach(Collections::sort);
+        List<PullRequestFact> pullRequests = new ArrayList<>();
+        Map<PullRequestKey, Integer> index = new HashMap<>();
+        try (var rows = db.selectFrom(AN_PULL_REQUEST).fetchSize(5000).fetchLazy()) {
+            rows.forEach(r -> {
+                PullRequestFact pr = FactStore.pullRequest(r);
+                index.put(new PullRequestKey(pr.repositoryId(), pr.number()), pullRequests.size());
+                pullRequests.add(pr);
+            });
+        }
+        Instant[] firstResponse = new Instant[pullRequests.size()];
+        Instant[] firstReview = new Instant[pullRequests.size()];
+        var a = AN_RESPONSE;
+        try (var rows = db.select(a.REPOSITORY_ID, a.NUMBER, a.ACTOR, a.KIND, a.AT).from(a).fetchSize(5000).fetchLazy()) {
+            rows.forEach(r -> {
+                Integer i = index.get(new PullRequestKey(r.value1(), r.value2()));
+                if (i == null) {
+                    return;
+                }
+                String author = pullRequests.get(i).author();
+                if (author != null && author.equals(r.value3())) {
+                    return;
+                }
+                Instant at = r.value5().toInstant();
+                firstResponse[i] = Facts.earliest(firstResponse[i], at);
+                if (r.value4().equals("review")) {
+                    firstReview[i] = Facts.earliest(firstReview[i], at);
+                }
+            });
+        }
+        List<Query> updates = new ArrayList<>();
+        for (int i = 0; i < pullRequests.size(); i++) {
+            PullRequestFact pr = pullRequests.get(i);
+            Instant commit = pr.headRef() == null ? null : firstCommits.get(new Branch(pr.repositoryId(), pr.headRef()));
+            Instant deployed = pr.mergedAt() == null ? null
+                    : firstAtOrAfter(deployments.getOrDefault(pr.repositoryId(), List.of()), pr.mergedAt());
+            PullRequestFact now = pr.withDerived(commit, firstResponse[i], firstReview[i], deployed);
+            if (!now.equals(pr)) {
+                pullRequests.set(i, now);
+                var p = AN_PULL_REQUEST;
+                updates.add(db.update(p).set(p.FIRST_COMMIT_AT, FactStore.time(commit))
+                        .set(p.FIRST_RESPONSE_AT, FactStore.time(firstResponse[i])).set(p.FIRST_REVIEW_AT, FactStore.time(firstReview[i]))
+                        .set(p.DEPLOYED_AT, FactStore.time(deployed))
+                        .where(p.REPOSITORY_ID.eq(pr.repositoryId())).and(p.NUMBER.eq(pr.number())));
+            }
+        }
+        execute(updates);
+        return pullRequests;
+    }
+
+    /** The first of the sorted times at or after the instant, or null. */
+    private static Instant firstAtOrAfter(List<Instant> sorted, Instant at) {
+        int low = 0;
+        int high = sorted.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted.get(mid).isBefore(at)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low < sorted.size() ? sorted.get(low) : null;
     }
 
     private void reviewers() {

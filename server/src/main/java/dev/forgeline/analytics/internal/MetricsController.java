@@ -18,7 +18,6 @@ import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.analytics.Metrics;
 import dev.forgeline.analytics.Metrics.Filter;
 import dev.forgeline.identity.OrgAccess;
-import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 
@@ -33,11 +32,11 @@ import dev.forgeline.identity.Team;
 class MetricsController {
 
     private final Metrics metrics;
-    private final Organisations organisations;
+    private final OrganisationDirectory directory;
 
-    MetricsController(Metrics metrics, Organisations organisations) {
+    MetricsController(Metrics metrics, OrganisationDirectory directory) {
         this.metrics = metrics;
-        this.organisations = organisations;
+        this.directory = directory;
     }
 
     @GetMapping("/summary")
@@ -83,15 +82,13 @@ class MetricsController {
             throw badRequest("give a team or a person, not both");
         }
         if (team != null) {
-            Team found = organisations.team(org, team).orElseThrow(MetricsController::notFound);
+            Team found = directory.of(org).team(team).orElseThrow(MetricsController::notFound);
             if (!access.mayReadTeam(found.id())) {
                 throw notFound();
             }
             teamId = found.id();
         } else if (person != null) {
-            Person found = organisations.people(org).stream()
-                    .filter(p -> p.username().equals(person) || Long.toString(p.accountId()).equals(person))
-                    .findFirst().orElseThrow(MetricsController::notFound);
+            Person found = directory.of(org).person(person).orElseThrow(MetricsController::notFound);
             if (!access.mayReadPerson(found.accountId())) {
                 throw notFound();
             }

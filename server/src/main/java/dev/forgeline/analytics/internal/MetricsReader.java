@@ -22,6 +22,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+import jakarta.annotation.PreDestroy;
 
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -29,12 +38,10 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
 
-import dev.forgeline.activity.Repositories;
-import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.analytics.Metrics;
 import dev.forgeline.analytics.internal.Facts.PullRequestFact;
+import dev.forgeline.analytics.internal.OrganisationDirectory.Directory;
 import dev.forgeline.identity.ForgeIdentity;
-import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 import dev.forgeline.platform.ForgelineProperties;
@@ -47,26 +54,98 @@ class MetricsReader implements Metrics {
     static final int MAX_DAYS = 732;
     static final int SCORE_WEEKS = 8;
 
-    private final DSLContext db;
-    private final Organisations organisations;
-    private final Repositories repositories;
-    private final ZoneId zone;
+    static final int MAX_CACHED_READS = 10_000;
 
-    MetricsReader(DSLContext db, Organisations organisations, Repositories repositories, ForgelineProperties settings) {
+    private final DSLContext db;
+    private final OrganisationDirectory directory;
+    private final ZoneId zone;
+    private final long ttlNanos;
+    private final Map<ReadKey, CachedRead> reads = new ConcurrentHashMap<>();
+    private final Set<ReadKey> refreshing = ConcurrentHashMap.newKeySet();
+    private final ExecutorService refresher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(64), Thread.ofPlatform().name("metrics-refresh").daemon().factory());
+
+    MetricsReader(DSLContext db, OrganisationDirectory directory, ForgelineProperties settings) {
         this.db = db;
-        this.organisations = organisations;
-        this.repositories = repositories;
+        this.directory = directory;
         this.zone = settings.analytics().timeZone();
+        this.ttlNanos = settings.analytics().answerTtl().toNanos();
+    }
+
+    // Answers kept in memory -------------------------------------------------------------------------------------
+
+    /** The filter with its window resolved to dates, so that "the last 28 days" asked tomorrow is another read. */
+    private record ReadKey(String metric, long organisationId, Filter filter) {
+    }
+
+    private record CachedRead(Object value, OrganisationDirectory.Version version, long at) {
+    }
+
+    /**
+     * A dashboard asks the same few reads over and over: an answer is reused while nothing this process saw could
+     * change it (an event of the organisation's repositories, a change of its people or teams, a recompute), for
+     * at most forgeline.analytics.answer-ttl. One asked again in the second half of that time is computed afresh
+     * in the background, so that an answer in steady use does not expire in a reader's face. Callers filter what
+     * the caller may see after this.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T read(String metric, long organisationId, Filter filter, BiFunction<Directory, Filter, T> compute) {
+        LocalDate to = filter.to() != null ? filter.to() : LocalDate.now(zone);
+        LocalDate from = filter.from() != null ? filter.from() : to.minusDays(DEFAULT_DAYS - 1);
+        Filter resolved = new Filter(filter.teamId(), filter.personId(), filter.repositoryId(), from, to);
+        ReadKey key = new ReadKey(metric, organisationId, resolved);
+        Directory org = directory.of(organisationId);
+        // Taken after the directory is held: an event recorded from now on changes the version.
+        OrganisationDirectory.Version version = directory.version(organisationId);
+        CachedRead hit = reads.get(key);
+        long age = hit == null ? Long.MAX_VALUE : System.nanoTime() - hit.at();
+        if (hit != null && hit.version().equals(version) && age < ttlNanos) {
+            if (age > ttlNanos / 2 && refreshing.add(key)) {
+                refreshInBackground(key, compute);
+            }
+            return (T) hit.value();
+        }
+        T value = compute.apply(org, resolved);
+        store(key, value, version);
+        return value;
+    }
+
+    private <T> void refreshInBackground(ReadKey key, BiFunction<Directory, Filter, T> compute) {
+        try {
+            refresher.execute(() -> {
+                try {
+                    Directory org = directory.of(key.organisationId());
+                    OrganisationDirectory.Version version = directory.version(key.organisationId());
+                    store(key, compute.apply(org, key.filter()), version);
+                } catch (RuntimeException e) {
+                    reads.remove(key); // the next read computes it and answers the error
+                } finally {
+                    refreshing.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.remove(key); // the queue is full: it expires and is computed by a reader
+        }
+    }
+
+    private void store(ReadKey key, Object value, OrganisationDirectory.Version version) {
+        if (ttlNanos > 0) {
+            if (reads.size() >= MAX_CACHED_READS) {
+                reads.clear();
+            }
+            reads.put(key, new CachedRead(value, version, System.nanoTime()));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        refresher.shutdownNow();
     }
 
     // Scope ----------------------------------------------------------------------------------------------------
 
     Set<Long> organisationRepositories(long organisationId) {
-        Set<Long> ids = new HashSet<>();
-        for (RepositoryRef r : repositories.ofConnections(organisations.connections(organisationId))) {
-            ids.add(r.id());
-        }
-        return ids;
+        return new HashSet<>(directory.of(organisationId).repositories());
     }
 
     /** The forge identities of a person, as analytics keys them. */
@@ -83,7 +162,7 @@ class MetricsReader implements Metrics {
         return actors;
     }
 
-    Scope scope(long organisationId, Filter filter, boolean forDora) {
+    private Scope scope(Directory org, Filter filter, boolean forDora) {
         if (filter.teamId() != null && filter.personId() != null) {
             throw new IllegalArgumentException("give a team or a person, not both");
         }
@@ -95,20 +174,16 @@ class MetricsReader implements Metrics {
         if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
             throw new IllegalArgumentException("the window is at most " + MAX_DAYS + " days");
         }
-        Set<Long> repos = organisationRepositories(organisationId);
+        Set<Long> repos = new HashSet<>(org.repositories());
         Set<String> actors = null;
         if (filter.teamId() != null) {
-            Team team = organisations.teams(organisationId).stream().filter(t -> t.id() == filter.teamId()).findFirst()
-                    .orElseThrow(() -> new NoSuchElementException("no such team"));
+            Team team = org.team(filter.teamId()).orElseThrow(() -> new NoSuchElementException("no such team"));
             if (forDora) {
-                repos.retainAll(organisations.teamRepositories(team.id()));
+                repos.retainAll(org.teamRepositories().getOrDefault(team.id(), Set.of()));
             } else {
                 actors = new HashSet<>();
-                Set<Long> members = organisations.teamMembers(team.id());
-                for (Person p : organisations.people(organisationId)) {
-                    if (members.contains(p.accountId())) {
-                        actors.addAll(actors(p));
-                    }
+                for (long member : org.members(team.id())) {
+                    actors.addAll(org.actorsOf().getOrDefault(member, Set.of()));
                 }
             }
         }
@@ -116,11 +191,10 @@ class MetricsReader implements Metrics {
             if (forDora) {
                 throw new IllegalArgumentException("DORA is measured per repository, team or organisation, not per person");
             }
-            Person person = person(organisationId, filter.personId());
-            actors = actors(person);
+            actors = org.actorsOf().get(person(org, filter.personId()).accountId());
         }
         if (filter.repositoryId() != null) {
-            if (!repos.contains(filter.repositoryId()) && !organisationRepositories(organisationId).contains(filter.repositoryId())) {
+            if (!org.repositories().contains(filter.repositoryId())) {
                 throw new NoSuchElementException("no such repository");
             }
             repos.retainAll(Set.of(filter.repositoryId()));
@@ -128,9 +202,8 @@ class MetricsReader implements Metrics {
         return new Scope(repos, actors, from, to, zone);
     }
 
-    Person person(long organisationId, long accountId) {
-        return organisations.people(organisationId).stream().filter(p -> p.accountId() == accountId).findFirst()
-                .orElseThrow(() -> new NoSuchElementException("no such person"));
+    private static Person person(Directory org, long accountId) {
+        return org.person(accountId).orElseThrow(() -> new NoSuchElementException("no such person"));
     }
 
     private static Condition personDays(Scope s) {
@@ -145,6 +218,18 @@ class MetricsReader implements Metrics {
         return s.actors() == null ? c : c.and(AN_PULL_REQUEST.AUTHOR.in(s.actors()));
     }
 
+    /** The pull requests merged in the scope, with only the columns the spans and summaries read. */
+    private List<PullRequestFact> merged(Scope s) {
+        var pr = AN_PULL_REQUEST;
+        return db.select(pr.REPOSITORY_ID, pr.NUMBER, pr.AUTHOR, pr.CREATED_AT, pr.MERGED_AT, pr.MERGED_BY, pr.ADDITIONS,
+                        pr.DELETIONS, pr.FIRST_COMMIT_AT, pr.FIRST_RESPONSE_AT, pr.FIRST_REVIEW_AT, pr.DEPLOYED_AT)
+                .from(pr).where(mergedIn(s))
+                .fetch(r -> new PullRequestFact(r.value1(), r.value2(), r.value3(), "merged", false, null,
+                        r.value4().toInstant(), r.value5().toInstant(), null, r.value6(), null, null, r.value7(), r.value8(),
+                        FactStore.instant(r.value9()), FactStore.instant(r.value10()), FactStore.instant(r.value11()),
+                        FactStore.instant(r.value12())));
+    }
+
     private static long value(Object o) {
         return o == null ? 0 : ((Number) o).longValue();
     }
@@ -157,7 +242,10 @@ class MetricsReader implements Metrics {
 
     @Override
     public Summary summary(long organisationId, Filter filter) {
-        Scope s = scope(organisationId, filter, false);
+        return read("summary", organisationId, filter, (org, f) -> summary(scope(org, f, false)));
+    }
+
+    private Summary summary(Scope s) {
         if (s.actors() == null) {
             var r = AN_REPOSITORY_DAY;
             var repo = db.select(sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_CLOSED), sum(r.MERGE_SECONDS), sum(r.SIZE_LINES),
@@ -180,7 +268,7 @@ class MetricsReader implements Metrics {
                 .from(p).where(personDays(s)).fetchOne();
         // The people's own pull requests: counts that daily rows per person do not keep.
         var pr = AN_PULL_REQUEST;
-        List<PullRequestFact> merged = db.selectFrom(pr).where(mergedIn(s)).fetch(FactStore::pullRequest);
+        List<PullRequestFact> merged = merged(s);
         int closed = db.fetchCount(pr, pr.REPOSITORY_ID.in(s.repositories()).and(pr.AUTHOR.in(s.actors()))
                 .and(pr.STATE.eq("closed")).and(pr.CLOSED_AT.ge(s.start())).and(pr.CLOSED_AT.lt(s.end())));
         long size = 0;
@@ -211,8 +299,11 @@ class MetricsReader implements Metrics {
 
     @Override
     public CycleTime cycleTime(long organisationId, Filter filter) {
-        Scope s = scope(organisationId, filter, false);
-        List<PullRequestFact> merged = db.selectFrom(AN_PULL_REQUEST).where(mergedIn(s)).fetch(FactStore::pullRequest);
+        return read("cycle-time", organisationId, filter, (org, f) -> cycleTime(scope(org, f, false)));
+    }
+
+    private CycleTime cycleTime(Scope s) {
+        List<PullRequestFact> merged = merged(s);
         List<Long> coding = new ArrayList<>();
         List<Long> pickup = new ArrayList<>();
         List<Long> review = new ArrayList<>();
@@ -260,12 +351,22 @@ class MetricsReader implements Metrics {
 
     @Override
     public Dora dora(long organisationId, Filter filter) {
-        Scope s = scope(organisationId, filter, true);
+        return read("dora", organisationId, filter, (org, f) -> dora(scope(org, f, true)));
+    }
+
+    private Dora dora(Scope s) {
         var r = AN_REPOSITORY_DAY;
         Condition days = r.REPOSITORY_ID.in(s.repositories()).and(r.ACTIVITY_DAY.between(s.from(), s.to()));
-        var totals = db.select(sum(r.DEPLOYMENTS), sum(r.FAILED_DEPLOYMENTS)).from(r).where(days).fetchOne();
-        List<LocalDate> deploymentDays = db.selectDistinct(r.ACTIVITY_DAY).from(r).where(days).and(r.DEPLOYMENTS.gt(0))
-                .fetch(r.ACTIVITY_DAY);
+        // One pass over the window's rows: each day with deployments, and the day's counts.
+        List<LocalDate> deploymentDays = new ArrayList<>();
+        long deployments = 0;
+        long failed = 0;
+        for (var day : db.select(r.ACTIVITY_DAY, sum(r.DEPLOYMENTS), sum(r.FAILED_DEPLOYMENTS)).from(r).where(days)
+                .and(r.DEPLOYMENTS.gt(0)).groupBy(r.ACTIVITY_DAY).fetch()) {
+            deploymentDays.add(day.value1());
+            deployments += value(day.value2());
+            failed += value(day.value3());
+        }
         double perWeek = medianPerPeriod(deploymentDays, s, 7);
         double perMonth = medianPerPeriod(deploymentDays, s, 30);
         Band band = perWeek >= 3 ? Band.ELITE : perWeek >= 1 ? Band.HIGH : perMonth >= 1 ? Band.MEDIUM : Band.LOW;
@@ -286,8 +387,6 @@ class MetricsReader implements Metrics {
                 .and(i.DEPLOYMENT_FINISHED_AT.isNotNull()).and(i.RESOLVED_AT.isNotNull()).fetch()) {
             recoveries.add(Contributions.seconds(row.value1().toInstant(), row.value2().toInstant()));
         }
-        long deployments = value(totals.value1());
-        long failed = value(totals.value2());
         return new Dora(s.window(), (int) deployments, deploymentDays.size(), perWeek, band,
                 leadTimes.isEmpty() ? null : median(leadTimes) / 3600.0, leadTimes.size(),
                 deployments == 0 ? null : (double) failed / deployments, (int) failed,
@@ -316,7 +415,10 @@ class MetricsReader implements Metrics {
 
     @Override
     public List<Day> daily(long organisationId, Filter filter) {
-        Scope s = scope(organisationId, filter, false);
+        return read("daily", organisationId, filter, (org, f) -> List.copyOf(daily(scope(org, f, false))));
+    }
+
+    private List<Day> daily(Scope s) {
         if (s.actors() == null) {
             var r = AN_REPOSITORY_DAY;
             return db.select(r.ACTIVITY_DAY, sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_REVIEWED), sum(r.MERGE_SECONDS),
@@ -340,13 +442,17 @@ class MetricsReader implements Metrics {
 
     @Override
     public Reliability reliability(long organisationId, Filter filter) {
-        Scope s = scope(organisationId, filter, false);
-        List<Person> people = organisations.people(organisationId);
+        return read("reliability", organisationId, filter, this::reliability);
+    }
+
+    private Reliability reliability(Directory org, Filter filter) {
+        Scope s = scope(org, filter, false);
+        List<Person> people = org.people();
         List<Person> subjects;
         if (filter.personId() != null) {
-            subjects = List.of(person(organisationId, filter.personId()));
+            subjects = List.of(person(org, filter.personId()));
         } else if (filter.teamId() != null) {
-            Set<Long> members = organisations.teamMembers(filter.teamId());
+            Set<Long> members = org.members(filter.teamId());
             subjects = people.stream().filter(p -> members.contains(p.accountId())).toList();
         } else {
             subjects = people;
@@ -354,7 +460,7 @@ class MetricsReader implements Metrics {
         LocalDate to = s.to();
         LocalDate from = to.minusWeeks(SCORE_WEEKS).plusDays(1);
         Scope window = new Scope(s.repositories(), null, from, to, zone);
-        List<PersonScore> scores = scores(organisationId, window, people, subjects, filter.teamId());
+        List<PersonScore> scores = scores(window, people, subjects, referenceTeams(org, filter.teamId(), people));
         return new Reliability(window.window(), mean(scores.stream().map(PersonScore::score).toList()), scores);
     }
 
@@ -363,12 +469,13 @@ class MetricsReader implements Metrics {
     }
 
     List<PersonScore> scores(long organisationId, Scope window, List<Person> people, List<Person> subjects, Long teamId) {
-        Map<Long, Set<String>> actorsOf = new HashMap<>();
+        return scores(window, people, subjects, referenceTeams(directory.of(organisationId), teamId, people));
+    }
+
+    private List<PersonScore> scores(Scope window, List<Person> people, List<Person> subjects, Map<Long, Collection<Long>> teams) {
         Map<String, Long> personOfActor = new HashMap<>();
         for (Person p : people) {
-            Set<String> actors = actors(p);
-            actorsOf.put(p.accountId(), actors);
-            actors.forEach(a -> personOfActor.putIfAbsent(a, p.accountId()));
+            actors(p).forEach(a -> personOfActor.putIfAbsent(a, p.accountId()));
         }
         Map<Long, Weeks> weeks = new HashMap<>();
         for (Person p : people) {
@@ -402,7 +509,6 @@ class MetricsReader implements Metrics {
                 weeks.put(person, new Weeks(w.merged(), w.activity(), given[0], w.mergeSeconds()));
             });
         }
-        Map<Long, Collection<Long>> teams = referenceTeams(organisationId, teamId, people);
         List<PersonScore> scores = new ArrayList<>();
         for (Person p : subjects) {
             Collection<Long> team = teams.get(p.accountId());
@@ -420,17 +526,17 @@ class MetricsReader implements Metrics {
      * The people each person's review count is compared with: the asked team, else their first team (lowest id),
      * else everyone in the organisation.
      */
-    private Map<Long, Collection<Long>> referenceTeams(long organisationId, Long teamId, List<Person> people) {
+    private static Map<Long, Collection<Long>> referenceTeams(Directory org, Long teamId, List<Person> people) {
         Map<Long, Collection<Long>> out = new HashMap<>();
         if (teamId != null) {
-            Set<Long> members = organisations.teamMembers(teamId);
+            Set<Long> members = org.members(teamId);
             people.forEach(p -> out.put(p.accountId(), members));
             return out;
         }
-        List<Team> teams = new ArrayList<>(organisations.teams(organisationId));
+        List<Team> teams = new ArrayList<>(org.teams());
         teams.sort(java.util.Comparator.comparingLong(Team::id).reversed());
         for (Team team : teams) {
-            Set<Long> members = organisations.teamMembers(team.id());
+            Set<Long> members = org.members(team.id());
             members.forEach(m -> out.put(m, members)); // lower ids come last and win
         }
         List<Long> everyone = people.stream().map(Person::accountId).toList();

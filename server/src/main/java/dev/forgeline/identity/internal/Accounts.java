@@ -10,15 +10,20 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.jooq.DSLContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
+
+import dev.forgeline.identity.OrganisationsChanged;
 
 @Repository
 class Accounts {
 
     private final DSLContext db;
+    private final ApplicationEventPublisher events;
 
-    Accounts(DSLContext db) {
+    Accounts(DSLContext db, ApplicationEventPublisher events) {
         this.db = db;
+        this.events = events;
     }
 
     /** An account as a site admin sees it in a list: never its password hash. */
@@ -95,6 +100,7 @@ class Accounts {
 
     void rename(long id, String username, String displayName) {
         db.update(ACCOUNT).set(ACCOUNT.USERNAME, username).set(ACCOUNT.DISPLAY_NAME, displayName).where(ACCOUNT.ID.eq(id)).execute();
+        events.publishEvent(new OrganisationsChanged(null)); // members are listed and found by username
     }
 
     long create(String username, String displayName, String email) {

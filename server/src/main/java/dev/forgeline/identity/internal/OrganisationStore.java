@@ -22,6 +22,7 @@ import java.util.Set;
 
 import org.jooq.DSLContext;
 import org.jooq.Record4;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.identity.Caller;
@@ -29,6 +30,7 @@ import dev.forgeline.identity.ForgeIdentity;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.OrganisationsChanged;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 import dev.forgeline.schema.tables.records.OrganisationRecord;
@@ -37,9 +39,11 @@ import dev.forgeline.schema.tables.records.OrganisationRecord;
 class OrganisationStore implements Organisations {
 
     private final DSLContext db;
+    private final ApplicationEventPublisher events;
 
-    OrganisationStore(DSLContext db) {
+    OrganisationStore(DSLContext db, ApplicationEventPublisher events) {
         this.db = db;
+        this.events = events;
     }
 
     @Override
@@ -164,6 +168,7 @@ class OrganisationStore implements Organisations {
                 .set(TEAM.NAME, name)
                 .set(TEAM.CREATED_AT, now())
                 .returning().fetchSingle();
+        events.publishEvent(new OrganisationsChanged(organisationId));
         return new Team(row.getId(), organisationId, slug, name);
     }
 
@@ -180,18 +185,25 @@ class OrganisationStore implements Organisations {
                     .set(MEMBERSHIP.CREATED_AT, now())
                     .execute();
         }
+        events.publishEvent(new OrganisationsChanged(organisationId));
     }
 
     @Override
     public void addTeamMember(long teamId, long accountId) {
         db.insertInto(TEAM_MEMBER).set(TEAM_MEMBER.TEAM_ID, teamId).set(TEAM_MEMBER.ACCOUNT_ID, accountId)
                 .onDuplicateKeyIgnore().execute();
+        events.publishEvent(new OrganisationsChanged(organisationOfTeam(teamId)));
     }
 
     @Override
     public void assignRepository(long teamId, long repositoryId) {
         db.insertInto(TEAM_REPOSITORY).set(TEAM_REPOSITORY.TEAM_ID, teamId).set(TEAM_REPOSITORY.REPOSITORY_ID, repositoryId)
                 .onDuplicateKeyIgnore().execute();
+        events.publishEvent(new OrganisationsChanged(organisationOfTeam(teamId)));
+    }
+
+    private Long organisationOfTeam(long teamId) {
+        return db.select(TEAM.ORGANISATION_ID).from(TEAM).where(TEAM.ID.eq(teamId)).fetchOne(TEAM.ORGANISATION_ID);
     }
 
     @Override
@@ -203,6 +215,7 @@ class OrganisationStore implements Organisations {
                 .set(FORGE_IDENTITY_LINK.EMAIL, identity.email() == null ? null : identity.email().toLowerCase(Locale.ROOT))
                 .set(FORGE_IDENTITY_LINK.CREATED_AT, now())
                 .execute();
+        events.publishEvent(new OrganisationsChanged(null)); // the account may belong to several organisations
     }
 
     @Override
@@ -215,6 +228,7 @@ class OrganisationStore implements Organisations {
                     .set(ORGANISATION_CONNECTION.ORGANISATION_ID, organisationId)
                     .execute();
         }
+        events.publishEvent(new OrganisationsChanged(null)); // and the connection's previous owner
     }
 
     @Override
