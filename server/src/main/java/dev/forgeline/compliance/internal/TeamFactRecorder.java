@@ -10,7 +10,9 @@ import static dev.forgeline.schema.Tables.COMPLIANCE_REVIEW;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -61,9 +63,16 @@ class TeamFactRecorder {
             case ForgeEvent.Deployment ignored -> false;
             case ForgeEvent.Release ignored -> false;
         };
-        // Once per repository and transaction: a batch of one repository's deliveries marks it once.
-        Set<Long> marked = TransactionScoped.get(markedKey, HashSet::new, done -> { });
-        if (relevant && (marked == null || marked.add(repositoryId))) {
+        if (!relevant) {
+            return;
+        }
+        // Once per repository and transaction, just before the commit: a batch of deliveries can take a while, and a
+        // mark dated from its start could look older than a scoring that ran meanwhile without seeing the batch.
+        Map<Long, ForgeEvent.Repo> marks = TransactionScoped.get(markedKey, HashMap::new,
+                pending -> pending.forEach(this::changed));
+        if (marks != null) {
+            marks.putIfAbsent(repositoryId, recorded.event().repo());
+        } else {
             changed(repositoryId, recorded.event().repo());
         }
     }

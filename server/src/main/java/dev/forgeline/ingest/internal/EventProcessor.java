@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.jooq.DSLContext;
@@ -43,6 +45,8 @@ class EventProcessor implements JobHandler {
 
     static final String JOB = "ingest-process";
     private static final int RACE_RETRIES = 5;
+    /** Marks the payload of a run that must not take others with it. */
+    private static final String ALONE = "/alone";
     /** A run goes through at most this many batches of its repository before leaving the rest to other runs. */
     private static final int BATCHES_PER_RUN = 20;
     /** When another worker holds the repository, the run comes back this much later (if that worker has not taken it). */
@@ -56,6 +60,9 @@ class EventProcessor implements JobHandler {
     private final JsonMapper json;
     private final DSLContext db;
     private final int batchSize;
+    private final boolean postgres;
+    /** Guard rows this process has made sure of: one insert per repository and process, not per run. */
+    private final Set<String> guards = ConcurrentHashMap.newKeySet();
 
     EventProcessor(StoredEvents events, Activity activity, Jobs jobs, TransactionTemplate transaction, JsonMapper json,
                    DSLContext db, ForgelineProperties settings) {
@@ -66,6 +73,7 @@ class EventProcessor implements JobHandler {
         this.json = json;
         this.db = db;
         this.batchSize = settings.ingest().batchSize();
+        this.postgres = db.dialect().family() == SQLDialect.POSTGRES;
     }
 
     static String key(long eventId) {
@@ -84,17 +92,26 @@ class EventProcessor implements JobHandler {
 
     @Override
     public void run(String payload) {
-        long id = Long.parseLong(payload);
+        // A delivery handed back from a failed batch goes alone: it may have been the bad one, or sit beside it.
+        boolean alone = payload.endsWith(ALONE);
+        long id = Long.parseLong(alone ? payload.substring(0, payload.length() - ALONE.length()) : payload);
+        WebhookEventRecord event = events.peek(id).orElse(null);
+        if (event == null || isDone(event)) {
+            return; // pruned, or done by a batch: most runs of a backlog end here, without a transaction
+        }
+        if (event.getRepositoryKey() != null && guards.add(event.getConnectionId() + "/" + event.getRepositoryKey())) {
+            events.createGuard(event.getConnectionId(), event.getRepositoryKey());
+        }
         List<Long> taken = new ArrayList<>();
         Batch batch;
         try {
-            batch = raceRetried(() -> process(id, 0, null, batchSize, taken));
+            batch = raceRetried(() -> process(id, 0, null, alone ? 1 : batchSize, taken));
         } catch (RuntimeException batchFailed) {
             if (taken.isEmpty()) {
                 failed(id, batchFailed);
             }
-            // Rolled back whole: this run's delivery goes alone, and the others get runs of their own again (a run
-            // of theirs that was picked meanwhile found them locked and returned).
+            // Rolled back whole: this run's delivery goes alone, and the others get runs of their own again, each
+            // alone too (a run of theirs that was picked meanwhile found them locked and returned).
             log.debug("batch with webhook event {} failed, processing its {} deliveries one by one", id, taken.size() + 1, batchFailed);
             handBack(taken);
             try {
@@ -123,7 +140,7 @@ class EventProcessor implements JobHandler {
 
     /** A failed batch's other deliveries: each gets a run of its own, which does it alone if it fails again. */
     private void handBack(List<Long> taken) {
-        jobs.enqueueAll(JOB, taken.stream().map(Object::toString).toList());
+        jobs.enqueueAll(JOB, taken.stream().map(id -> id + ALONE).toList());
     }
 
     /** Visible on the event at once; the job's retries (and then the dead letters) take it from here. */
@@ -181,13 +198,17 @@ class EventProcessor implements JobHandler {
                 waiting.forEach(e -> taken.add(e.getId()));
                 batch.addAll(waiting);
                 batch.sort(Comparator.comparing(WebhookEventRecord::getId));
-                jobs.cancelQueued(JOB, taken.stream().map(EventProcessor::key).toList());
+                if (postgres) {
+                    // Their runs need not start at all. Not on the embedded database: its workers pick runs one
+                    // statement at a time and would trip over rows deleted under them.
+                    jobs.cancelQueued(JOB, taken.stream().map(EventProcessor::key).toList());
+                }
                 full = waiting.size() == wanted;
             }
             if (batch.isEmpty()) {
                 return new Batch(Outcome.NOTHING, connection, repository);
             }
-            if (db.dialect().family() == SQLDialect.POSTGRES) {
+            if (postgres) {
                 // Safe to skip waiting for the disk here: the run's own completion commits durably right after,
                 // and a crash before that leaves the deliveries received and their runs queued, to be done again.
                 db.execute("set local synchronous_commit = off");
@@ -228,7 +249,9 @@ class EventProcessor implements JobHandler {
     void on(JobDeadLettered dead) {
         if (dead.job().equals(JOB) && dead.payload() != null) {
             log.error("webhook event {} could not be processed: {}", dead.payload(), dead.error());
-            events.mark(Long.parseLong(dead.payload()), Status.DEAD, dead.error());
+            String payload = dead.payload();
+            events.mark(Long.parseLong(payload.endsWith(ALONE) ? payload.substring(0, payload.length() - ALONE.length()) : payload),
+                    Status.DEAD, dead.error());
         }
     }
 }

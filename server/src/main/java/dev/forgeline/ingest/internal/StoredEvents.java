@@ -78,20 +78,31 @@ class StoredEvents {
                 .forUpdate().skipLocked().fetch();
     }
 
+    /** Where an event stands and which repository it is about, read without a lock. */
+    Optional<WebhookEventRecord> peek(long id) {
+        return db.select(WEBHOOK_EVENT.ID, WEBHOOK_EVENT.CONNECTION_ID, WEBHOOK_EVENT.REPOSITORY_KEY, WEBHOOK_EVENT.STATUS)
+                .from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).fetchOptionalInto(WEBHOOK_EVENT);
+    }
+
     /**
-     * Takes the repository's guard row until the transaction ends, creating it the first time.
+     * Creates the repository's guard row, outside any batch: committed at once, so that no worker ever waits
+     * on another's uncommitted insert of it.
+     */
+    void createGuard(long connectionId, String repositoryKey) {
+        var guard = INGEST_REPOSITORY_GUARD;
+        db.insertInto(guard).set(guard.CONNECTION_ID, connectionId).set(guard.REPOSITORY_KEY, repositoryKey)
+                .set(guard.BATCHES, 0L).onDuplicateKeyIgnore().execute();
+    }
+
+    /**
+     * Takes the repository's guard row (see {@link #createGuard}) until the transaction ends.
      * @return false when another worker holds it
      */
     boolean tryGuard(long connectionId, String repositoryKey) {
         var guard = INGEST_REPOSITORY_GUARD;
         var row = guard.CONNECTION_ID.eq(connectionId).and(guard.REPOSITORY_KEY.eq(repositoryKey));
         if (db.selectOne().from(guard).where(row).forUpdate().skipLocked().fetchOptional().isEmpty()) {
-            if (db.fetchExists(guard, row)) {
-                return false; // held: asked without a lock, since an insert would wait for the holder on some databases
-            }
-            // The first batch of this repository: the row this statement inserts is held by this transaction.
-            return db.insertInto(guard).set(guard.CONNECTION_ID, connectionId).set(guard.REPOSITORY_KEY, repositoryKey)
-                    .set(guard.BATCHES, 1L).onDuplicateKeyIgnore().execute() == 1;
+            return false;
         }
         db.update(guard).set(guard.BATCHES, guard.BATCHES.plus(1)).where(row).execute();
         return true;
