@@ -11,12 +11,15 @@ public final class Eventually {
 
     public static void await(String what, Duration deadline, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
+        long pause = 20;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what);
             }
             try {
-                Thread.sleep(20);
+                // Quick at first, then gentler: a condition that asks the API must stay within its rate limit.
+                Thread.sleep(pause);
+                pause = Math.min(200, pause * 3 / 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what);
