@@ -74,7 +74,8 @@ class ApiTokenTest {
         assertThat(admin.send("DELETE", "/api/v1/user/tokens/" + id).statusCode()).as("already revoked").isEqualTo(404);
 
         var actions = db.select(AUDIT_EVENT.ACTION, AUDIT_EVENT.ACTOR).from(AUDIT_EVENT)
-                .where(AUDIT_EVENT.TARGET_ID.eq(Long.toString(id))).orderBy(AUDIT_EVENT.ID).fetch();
+                .where(AUDIT_EVENT.TARGET_TYPE.eq("token")).and(AUDIT_EVENT.TARGET_ID.eq(Long.toString(id)))
+                .orderBy(AUDIT_EVENT.ID).fetch();
         assertThat(actions.map(r -> r.value1() + " by " + r.value2()))
                 .containsExactly("token.created by admin", "token.revoked by admin");
         JsonNode audit = json.readTree(admin.get("/api/v1/admin/audit?action=token.revoked").body());
