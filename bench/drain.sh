@@ -14,9 +14,12 @@ trap 'pkill -f "forgeline-exec.jar serve" || true; rm -rf "$home"' EXIT
 start=$(date +%s.%N)
 FORGELINE_DB_URL=jdbc:postgresql://localhost:5432/$database FORGELINE_DB_USER=postgres FORGELINE_HOME="$home" \
   FORGELINE_PORT=${PORT:-18091} "$root/forgeline" serve --roles worker >"$home/worker.log" 2>&1 &
+until curl -sf "http://localhost:${PORT:-18091}/actuator/health/readiness" >/dev/null; do sleep 0.2; done
+ready=$(date +%s.%N)
+at_ready=$(sql "select count(*) from webhook_event where status = 'received'")
 left=$backlog
 while [ "$left" -gt 0 ]; do
-  sleep 2
+  sleep 1
   left=$(sql "select count(*) from webhook_event where status = 'received'")
   printf '\r%d of %d left ' "$left" "$backlog" >&2
 done
@@ -24,3 +27,4 @@ end=$(date +%s.%N)
 echo >&2
 failed=$(sql "select count(*) from webhook_event where status in ('failed', 'dead')")
 echo "RESULT drained=$backlog seconds=$(echo "$end - $start" | bc) rate=$(echo "$backlog / ($end - $start)" | bc)/s failed=$failed (includes process start)"
+echo "RESULT once ready: $at_ready events in $(echo "$end - $ready" | bc) s = $(echo "$at_ready / ($end - $ready)" | bc)/s"
