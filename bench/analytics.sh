@@ -33,7 +33,7 @@ ready() { until curl -sf "http://localhost:$port/actuator/health/readiness" >/de
 if [ "${SKIP_GENERATE:-0}" != 1 ]; then
 echo "== generating $days days, $per_week pull requests per repository and week" >&2
 psql -h localhost -U postgres -d postgres -qc "drop database if exists $base with (force)" -c "create database $base" >/dev/null
-serve $base web generate.log
+serve $base web generate.log FORGELINE_IDENTITY_RATELIMIT_WEBHOOKPERMINUTE=10000000
 ready
 connection=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d "{\"provider\":\"github\",\"name\":\"history\",\"secret\":\"$secret\"}" "http://localhost:$port/api/v1/connections")

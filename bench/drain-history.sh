@@ -12,7 +12,9 @@ token="bench-admin-token-$(date +%s)"
 secret="bench-history-secret"
 psql -h localhost -U postgres -d test -qc "drop database if exists $database with (force)" -c "create database $database" >/dev/null
 home=$(mktemp -d)
+# The sender goes faster than the default per-connection webhook limit (2,000/s): raised, as a backlog being stored.
 FORGELINE_DB_URL=jdbc:postgresql://localhost:5432/$database FORGELINE_DB_USER=postgres FORGELINE_HOME="$home" \
+  FORGELINE_IDENTITY_RATELIMIT_WEBHOOKPERMINUTE=10000000 \
   FORGELINE_PORT=$port FORGELINE_ADMIN_TOKEN="$token" "$root/forgeline" serve --roles web >"$home/server.log" 2>&1 &
 trap 'pkill -f "forgeline-exec.jar serve" || true; rm -rf "$home"' EXIT
 until curl -sf "http://localhost:$port/actuator/health/readiness" >/dev/null; do sleep 0.2; done

@@ -47,9 +47,11 @@ class EventProcessor implements JobHandler {
     private static final int RACE_RETRIES = 5;
     /** Marks the payload of a run that must not take others with it. */
     private static final String ALONE = "/alone";
+    /** Marks the payload of a run that came back because its repository was busy, with how often so far. */
+    private static final String BUSY = "/busy";
     /** A run goes through at most this many batches of its repository before leaving the rest to other runs. */
-    private static final int BATCHES_PER_RUN = 20;
-    /** When another worker holds the repository, the run comes back this much later (if that worker has not taken it). */
+    private static final int BATCHES_PER_RUN = 100;
+    /** When another worker holds the repository, the run first comes back this much later (doubling after). */
     private static final Duration BUSY_AGAIN = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
 
@@ -94,7 +96,8 @@ class EventProcessor implements JobHandler {
     public void run(String payload) {
         // A delivery handed back from a failed batch goes alone: it may have been the bad one, or sit beside it.
         boolean alone = payload.endsWith(ALONE);
-        long id = Long.parseLong(alone ? payload.substring(0, payload.length() - ALONE.length()) : payload);
+        int busy = payload.contains(BUSY) ? Integer.parseInt(payload.substring(payload.indexOf(BUSY) + BUSY.length())) : 0;
+        long id = eventId(payload);
         WebhookEventRecord event = events.peek(id).orElse(null);
         if (event == null || isDone(event)) {
             return; // pruned, or done by a batch: most runs of a backlog end here, without a transaction
@@ -122,8 +125,11 @@ class EventProcessor implements JobHandler {
             return;
         }
         if (batch.outcome() == Outcome.BUSY) {
-            // Another worker is on this repository: its next batch takes this delivery, or this run comes back.
-            jobs.enqueueLater(JOB, payload, BUSY_AGAIN);
+            // Another worker is going through this repository and most likely takes this delivery in one of its next
+            // batches; in case it stops first, this run comes back, later each time, so that a long backlog's runs
+            // do not keep the workers busy coming back.
+            Duration later = BUSY_AGAIN.multipliedBy(1L << Math.min(busy, 5));
+            jobs.enqueueLater(JOB, id + BUSY + (busy + 1), later);
             return;
         }
         // A full batch means more of the repository is waiting: keep going through it while this run has the lead.
@@ -136,6 +142,12 @@ class EventProcessor implements JobHandler {
                 return;
             }
         }
+    }
+
+    /** The event a run is for: its payload is the id, possibly followed by a mark such as {@link #ALONE}. */
+    private static long eventId(String payload) {
+        int mark = payload.indexOf('/');
+        return Long.parseLong(mark < 0 ? payload : payload.substring(0, mark));
     }
 
     /** A failed batch's other deliveries: each gets a run of its own, which does it alone if it fails again. */
@@ -249,9 +261,7 @@ class EventProcessor implements JobHandler {
     void on(JobDeadLettered dead) {
         if (dead.job().equals(JOB) && dead.payload() != null) {
             log.error("webhook event {} could not be processed: {}", dead.payload(), dead.error());
-            String payload = dead.payload();
-            events.mark(Long.parseLong(payload.endsWith(ALONE) ? payload.substring(0, payload.length() - ALONE.length()) : payload),
-                    Status.DEAD, dead.error());
+            events.mark(eventId(dead.payload()), Status.DEAD, dead.error());
         }
     }
 }
