@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jooq.Condition;
@@ -63,6 +64,7 @@ class ActivityStore implements Activity {
 
     private final DSLContext db;
     private final ApplicationEventPublisher events;
+    private final RepositoryDirectory repositories;
     /** Repository ids never change once committed: looked up once per process. */
     private final Map<String, Long> repositoryIds = new ConcurrentHashMap<>();
     /**
@@ -73,8 +75,9 @@ class ActivityStore implements Activity {
     private static final int PARTICIPANTS_SEEN_MAX = 100_000;
     private final Object writtenKey = new Object();
 
-    ActivityStore(DSLContext db, ApplicationEventPublisher events) {
+    ActivityStore(DSLContext db, ApplicationEventPublisher events, RepositoryDirectory repositories) {
         this.db = db;
+        this.repositories = repositories;
         this.events = events;
     }
 
@@ -219,27 +222,15 @@ class ActivityStore implements Activity {
         if (cached != null) {
             return cached;
         }
-        Long id = db.select(REPOSITORY.ID).from(REPOSITORY)
-                .where(REPOSITORY.PROVIDER.eq(repo.provider())).and(REPOSITORY.FORGE_ID.eq(repo.forgeId()))
-                .fetchOne(REPOSITORY.ID);
+        Long id = repositories.idOf(repo);
         if (id != null) {
             // Only once committed: the row may be this transaction's own insert, from an earlier event of a batch.
             afterCommit(() -> repositoryIds.put(key, id));
             return id;
         }
-        db.insertInto(REPOSITORY)
-                .set(REPOSITORY.CONNECTION_ID, connectionId)
-                .set(REPOSITORY.PROVIDER, repo.provider())
-                .set(REPOSITORY.FORGE_ID, repo.forgeId())
-                .set(REPOSITORY.FULL_NAME, repo.fullName())
-                .set(REPOSITORY.DEFAULT_BRANCH, repo.defaultBranch())
-                .set(REPOSITORY.WEB_URL, repo.webUrl())
-                .set(REPOSITORY.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
-                .onDuplicateKeyIgnore().execute();
+        repositories.insertIfAbsent(connectionId, repo);
         // Not cached yet: this transaction may still roll back.
-        return db.select(REPOSITORY.ID).from(REPOSITORY)
-                .where(REPOSITORY.PROVIDER.eq(repo.provider())).and(REPOSITORY.FORGE_ID.eq(repo.forgeId()))
-                .fetchSingle(REPOSITORY.ID);
+        return Objects.requireNonNull(repositories.idOf(repo), "the repository row just inserted");
     }
 
     private void push(long repositoryId, Push push) {

@@ -39,6 +39,19 @@ class RepositoryDirectory implements Repositories {
     @Override
     public RepositoryRef register(long connectionId, ForgeEvent.Repo repo) {
         // Keyed like the webhook path (provider and forge id), so a later delivery finds this row and adds to it.
+        insertIfAbsent(connectionId, repo);
+        return find(repo.provider(), repo.forgeId()).orElseThrow();
+    }
+
+    /** The repository's row id, if a row exists for its provider and forge id. */
+    Long idOf(ForgeEvent.Repo repo) {
+        return db.select(REPOSITORY.ID).from(REPOSITORY)
+                .where(REPOSITORY.PROVIDER.eq(repo.provider())).and(REPOSITORY.FORGE_ID.eq(repo.forgeId()))
+                .fetchOne(REPOSITORY.ID);
+    }
+
+    /** Creates the repository's row unless one exists: the webhook path and registrations share this key. */
+    void insertIfAbsent(long connectionId, ForgeEvent.Repo repo) {
         db.insertInto(REPOSITORY)
                 .set(REPOSITORY.CONNECTION_ID, connectionId)
                 .set(REPOSITORY.PROVIDER, repo.provider())
@@ -48,7 +61,6 @@ class RepositoryDirectory implements Repositories {
                 .set(REPOSITORY.WEB_URL, repo.webUrl())
                 .set(REPOSITORY.FIRST_SEEN_AT, OffsetDateTime.now(ZoneOffset.UTC))
                 .onDuplicateKeyIgnore().execute();
-        return find(repo.provider(), repo.forgeId()).orElseThrow();
     }
 
     @Override
