@@ -44,4 +44,18 @@ public final class TransactionScoped {
         });
         return created;
     }
+
+    /** Runs action once the current transaction has committed (never on rollback), or at once outside a transaction. */
+    public static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
 }

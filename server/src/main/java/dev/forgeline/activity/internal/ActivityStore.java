@@ -32,7 +32,6 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.forgeline.activity.Activity;
@@ -108,8 +107,12 @@ class ActivityStore implements Activity {
 
     @Override
     public void record(long repositoryId, String provider, Participants participants) {
+        // A batch of deliveries in one transaction names the same owner and people again and again: written once each.
+        Map<Object, Object> writtenNow = TransactionScoped.get(writtenKey, HashMap::new, done -> { });
         Participants.Namespace owner = participants.owner();
-        if (owner != null && !owner.equals(participantsSeen.get(repositoryId))) {
+        Participants.Namespace knownOwner = (Participants.Namespace) participantsSeen.get(repositoryId);
+        Participants.Namespace writtenOwner = writtenNow == null ? null : (Participants.Namespace) writtenNow.get(repositoryId);
+        if (owner != null && !covers(knownOwner, owner) && !covers(writtenOwner, owner)) {
             var namespace = FORGE_NAMESPACE.PROVIDER.eq(provider).and(FORGE_NAMESPACE.PATH.eq(owner.path()));
             String name = clip(owner.name(), 300);
             db.insertInto(FORGE_NAMESPACE)
@@ -133,16 +136,22 @@ class ActivityStore implements Activity {
                     .set(REPOSITORY.NAMESPACE_ID, DSL.select(FORGE_NAMESPACE.ID).from(FORGE_NAMESPACE).where(namespace))
                     .where(REPOSITORY.ID.eq(repositoryId)).and(REPOSITORY.NAMESPACE_ID.isNull())
                     .execute();
-            rememberAfterCommit(repositoryId, owner);
+            // What this transaction wrote already includes what was known before it.
+            Participants.Namespace base = writtenOwner != null ? writtenOwner : knownOwner;
+            Participants.Namespace merged = base == null || !base.path().equals(owner.path()) ? owner
+                    : new Participants.Namespace(owner.path(), first(base.forgeId(), owner.forgeId()),
+                            first(base.kind(), owner.kind()), first(base.name(), owner.name()));
+            if (writtenNow != null) {
+                writtenNow.put(repositoryId, merged);
+            }
+            rememberAfterCommit(repositoryId, merged);
         }
         // In login order, so that two deliveries naming the same people never wait on each other's rows in turn.
-        // A batch of deliveries in one transaction names the same people again and again: written once each.
-        Map<String, Participants.User> writtenNow = TransactionScoped.get(writtenKey, HashMap::new, done -> { });
         List<Participants.User> users = participants.users().stream().sorted(Comparator.comparing(Participants.User::login)).toList();
         for (Participants.User user : users) {
             String key = provider + ":" + user.login();
             Participants.User known = (Participants.User) participantsSeen.get(key);
-            Participants.User written = writtenNow == null ? null : writtenNow.get(key);
+            Participants.User written = writtenNow == null ? null : (Participants.User) writtenNow.get(key);
             if ((known != null && covers(known, user)) || (written != null && covers(written, user))) {
                 continue;
             }
@@ -164,8 +173,9 @@ class ActivityStore implements Activity {
                     .where(FORGE_USER.PROVIDER.eq(provider)).and(FORGE_USER.LOGIN.eq(login))
                     .and(gap(FORGE_USER.FORGE_ID, user.forgeId()).or(gap(FORGE_USER.NAME, name)).or(gap(FORGE_USER.EMAIL, email)))
                     .execute();
-            Participants.User merged = known == null ? user : new Participants.User(user.login(), first(known.forgeId(), user.forgeId()),
-                    first(known.name(), user.name()), first(known.email(), user.email()));
+            Participants.User base = written != null ? written : known;
+            Participants.User merged = base == null ? user : new Participants.User(user.login(), first(base.forgeId(), user.forgeId()),
+                    first(base.name(), user.name()), first(base.email(), user.email()));
             if (writtenNow != null) {
                 writtenNow.put(key, merged);
             }
@@ -183,6 +193,12 @@ class ActivityStore implements Activity {
                 && (user.email() == null || known.email() != null);
     }
 
+    /** The same for a repository's owner: a known owner at the same path that lacks nothing this payload brings. */
+    private static boolean covers(Participants.Namespace known, Participants.Namespace owner) {
+        return known != null && known.path().equals(owner.path()) && (owner.forgeId() == null || known.forgeId() != null)
+                && (owner.kind() == null || known.kind() != null) && (owner.name() == null || known.name() != null);
+    }
+
     private static String first(String known, String fresh) {
         return known != null ? known : fresh;
     }
@@ -194,25 +210,14 @@ class ActivityStore implements Activity {
 
     /** Only committed rows may be skipped later: a rolled-back transaction leaves nothing remembered. */
     private void rememberAfterCommit(Object key, Object value) {
-        afterCommit(() -> {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        TransactionScoped.afterCommit(() -> {
             if (participantsSeen.size() >= PARTICIPANTS_SEEN_MAX) {
                 participantsSeen.clear();
             }
             participantsSeen.put(key, value);
-        });
-    }
-
-    /** Runs once the transaction has committed, at once outside one. */
-    private static void afterCommit(Runnable action) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            action.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
         });
     }
 
@@ -225,7 +230,7 @@ class ActivityStore implements Activity {
         Long id = repositories.idOf(repo);
         if (id != null) {
             // Only once committed: the row may be this transaction's own insert, from an earlier event of a batch.
-            afterCommit(() -> repositoryIds.put(key, id));
+            TransactionScoped.afterCommit(() -> repositoryIds.put(key, id));
             return id;
         }
         repositories.insertIfAbsent(connectionId, repo);

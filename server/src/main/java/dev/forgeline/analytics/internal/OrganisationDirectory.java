@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.forgeline.activity.ActivityRecorded;
 import dev.forgeline.activity.Repositories;
@@ -22,6 +20,7 @@ import dev.forgeline.identity.OrganisationsChanged;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
 import dev.forgeline.platform.ForgelineProperties;
+import dev.forgeline.platform.TransactionScoped;
 
 /**
  * Who and what an organisation's metrics cover: its repositories, its people with the forge identities analytics
@@ -136,16 +135,7 @@ class OrganisationDirectory {
 
     /** Drops everything once the current transaction commits (at once outside one): after a recompute. */
     void forgetAllAfterCommit() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            forget(null);
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                forget(null);
-            }
-        });
+        TransactionScoped.afterCommit(() -> forget(null));
     }
 
     @TransactionalEventListener(fallbackExecution = true)

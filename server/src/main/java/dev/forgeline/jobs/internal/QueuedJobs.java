@@ -10,8 +10,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.jooq.DSLContext;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
@@ -19,6 +17,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 
 import dev.forgeline.jobs.JobPriority;
 import dev.forgeline.jobs.Jobs;
+import dev.forgeline.platform.TransactionScoped;
 
 /** {@link Jobs} on db-scheduler's table. */
 final class QueuedJobs implements Jobs {
@@ -119,15 +118,6 @@ final class QueuedJobs implements Jobs {
         if (worker == null) {
             return;
         }
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    worker.triggerCheckForDueExecutions();
-                }
-            });
-        } else {
-            worker.triggerCheckForDueExecutions();
-        }
+        TransactionScoped.afterCommit(worker::triggerCheckForDueExecutions);
     }
 }
