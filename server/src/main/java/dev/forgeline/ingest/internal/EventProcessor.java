@@ -27,7 +27,10 @@ import dev.forgeline.jobs.JobHandler;
 import dev.forgeline.jobs.JobPriority;
 import dev.forgeline.jobs.Jobs;
 import dev.forgeline.platform.ForgelineProperties;
+import dev.forgeline.platform.TransactionScoped;
 import dev.forgeline.schema.tables.records.WebhookEventRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,8 +69,15 @@ class EventProcessor implements JobHandler {
     /** Guard rows this process has made sure of: one insert per repository and process, not per run. */
     private final Set<String> guards = ConcurrentHashMap.newKeySet();
 
+    private final Counter processedCount;
+    private final Counter ignoredCount;
+    private final Counter failedCount;
+
     EventProcessor(StoredEvents events, Activity activity, Jobs jobs, TransactionTemplate transaction, JsonMapper json,
-                   DSLContext db, ForgelineProperties settings) {
+                   DSLContext db, ForgelineProperties settings, MeterRegistry meters) {
+        this.processedCount = outcomes(meters, Status.PROCESSED);
+        this.ignoredCount = outcomes(meters, Status.IGNORED);
+        this.failedCount = outcomes(meters, Status.FAILED);
         this.events = events;
         this.activity = activity;
         this.jobs = jobs;
@@ -76,6 +86,13 @@ class EventProcessor implements JobHandler {
         this.db = db;
         this.batchSize = settings.ingest().batchSize();
         this.postgres = db.dialect().family() == SQLDialect.POSTGRES;
+    }
+
+    /** Deliveries done, by outcome: a dashboard's processing rate, and how a bench sees a backlog drain without a scan. */
+    private static Counter outcomes(MeterRegistry meters, Status outcome) {
+        return Counter.builder("forgeline.ingest.events").tag("outcome", outcome.id())
+                .description("Webhook deliveries processed into the model, ignored, or failed (each failed attempt)")
+                .register(meters);
     }
 
     static String key(long eventId) {
@@ -158,6 +175,7 @@ class EventProcessor implements JobHandler {
     /** Visible on the event at once; the job's retries (and then the dead letters) take it from here. */
     private void failed(long id, RuntimeException e) {
         events.mark(id, Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        failedCount.increment();
         throw e;
     }
 
@@ -232,6 +250,10 @@ class EventProcessor implements JobHandler {
             }
             events.markAll(processed, Status.PROCESSED);
             events.markAll(ignored, Status.IGNORED);
+            TransactionScoped.afterCommit(() -> {
+                processedCount.increment(processed.size());
+                ignoredCount.increment(ignored.size());
+            });
             return new Batch(full ? Outcome.FULL : Outcome.PARTIAL, connection, repository);
         });
     }
