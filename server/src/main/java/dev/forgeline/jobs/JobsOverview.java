@@ -2,6 +2,7 @@ package dev.forgeline.jobs;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 /** The job queue as the dashboard shows it: the same figures and actions as the admin jobs API. */
 public interface JobsOverview {
@@ -28,4 +29,7 @@ public interface JobsOverview {
 
     /** Puts the dead job back on the queue; false when it is gone (resurrected or deleted meanwhile). */
     boolean resurrect(long deadJobId);
+
+    /** Runs a recurring job now; the reason when it cannot (unknown, disabled, running at this moment). */
+    Optional<String> runNow(String recurringJob);
 }

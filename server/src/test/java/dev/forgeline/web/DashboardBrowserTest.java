@@ -140,6 +140,9 @@ class DashboardBrowserTest extends BrowserTest {
         open("/admin/jobs");
         assertThat(find("h1").getText()).isEqualTo("Jobs");
         assertThat(browser.findElements(By.cssSelector("table.data tbody tr"))).isNotEmpty();
+        find("button[aria-label='Run session-cleanup now']").click();
+        waitFor("the run notice", ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+                "Recurring job session-cleanup runs now."));
 
         open("/tokens");
         find("#token-form input[name=name]").sendKeys("browser made");

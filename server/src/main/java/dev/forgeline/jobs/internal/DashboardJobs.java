@@ -1,6 +1,7 @@
 package dev.forgeline.jobs.internal;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
@@ -46,6 +47,16 @@ class DashboardJobs implements JobsOverview {
             return true;
         } catch (ResponseStatusException gone) {
             return false;
+        }
+    }
+
+    @Override
+    public Optional<String> runNow(String recurringJob) {
+        try {
+            api.runNow(recurringJob);
+            return Optional.empty();
+        } catch (ResponseStatusException refused) {
+            return Optional.ofNullable(refused.getReason());
         }
     }
 }

@@ -10,6 +10,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +46,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 class JobsConfiguration {
 
     /** db-scheduler declares a worker dead after this many missed heartbeats and runs its jobs again. */
+    private static final Logger log = LoggerFactory.getLogger(JobsConfiguration.class);
     private static final int MISSED_HEARTBEATS_LIMIT = 6;
 
     @Bean
@@ -83,7 +86,13 @@ class JobsConfiguration {
                     .doNotScheduleOnStartup()
                     .execute((instance, context) -> {
                         if (setting.enabled()) {
-                            timed(metrics, job.name(), job::run);
+                            try {
+                                timed(metrics, job.name(), job::run);
+                            } catch (RuntimeException e) {
+                                // db-scheduler records the failure on the row; the log says why, once per run.
+                                log.warn("recurring job {} failed, next run on its schedule: {}", job.name(), RetryThenDeadLetter.describe(e));
+                                throw e;
+                            }
                         }
                     }));
         }

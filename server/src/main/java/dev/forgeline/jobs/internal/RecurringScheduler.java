@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
-import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 
 import dev.forgeline.jobs.internal.JobsConfiguration.RecurringSettings;
 import dev.forgeline.platform.ForgelineProperties;
@@ -54,8 +53,7 @@ class RecurringScheduler {
 
     void apply(RecurringSetting setting, Instant now) {
         String name = setting.job().name();
-        TaskInstance<Void> instance = new TaskInstance<>(name, RecurringTask.INSTANCE, () -> null,
-                setting.job().priority().value());
+        TaskInstance<Void> instance = setting.instance();
         Optional<ScheduledExecution<Object>> existing = client.getScheduledExecution(instance);
         if (!setting.enabled()) {
             if (existing.isPresent() && !existing.get().isPicked()) {

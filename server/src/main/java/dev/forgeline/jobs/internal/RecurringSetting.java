@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 
@@ -20,6 +22,11 @@ record RecurringSetting(RecurringJob job, boolean enabled, String scheduleText, 
         boolean enabled = binder.bind(prefix + ".enabled", Boolean.class).orElse(job.enabledByDefault());
         String text = binder.bind(prefix + ".schedule", String.class).orElse(job.defaultSchedule());
         return new RecurringSetting(job, enabled, text, parse(prefix + ".schedule", text));
+    }
+
+    /** The job's one row on the queue: its next run. */
+    TaskInstance<Void> instance() {
+        return new TaskInstance<>(job.name(), RecurringTask.INSTANCE, () -> null, job.priority().value());
     }
 
     /** A duration (15m, PT1H) is a fixed delay between runs; anything else must be a six-field cron expression. */

@@ -86,6 +86,14 @@ class AdminPages {
         return "redirect:/admin/jobs";
     }
 
+    @PostMapping("/admin/jobs/{name}/run")
+    String runNow(@PathVariable String name, RedirectAttributes redirect) {
+        Pages.requireAdmin();
+        redirect.addFlashAttribute("notice", jobs.runNow(name)
+                .map(reason -> "Not run: " + reason + ".").orElse("Recurring job " + name + " runs now."));
+        return "redirect:/admin/jobs";
+    }
+
     @GetMapping("/admin/audit")
     String audit(@RequestParam(required = false) String action, @RequestParam(required = false) String actor,
                  @RequestParam(defaultValue = "0") int offset, Model model) {

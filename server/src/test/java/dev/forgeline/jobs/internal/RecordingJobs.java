@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.forgeline.jobs.JobHandler;
 import dev.forgeline.jobs.JobPriority;
+import dev.forgeline.jobs.RecurringJob;
 
 /** Job handlers for tests: they record what they ran, on which thread, and fail on demand. */
 @TestConfiguration(proxyBeanMethods = false)
@@ -68,5 +69,31 @@ class RecordingJobs {
     @Bean
     JobHandler fails() {
         return recording("test-fails", JobPriority.DEFAULT);
+    }
+
+    /** A recurring job due only once a day: a run within seconds can only have been asked for. */
+    @Bean
+    RecurringJob daily() {
+        return new RecurringJob() {
+            @Override
+            public String name() {
+                return "test-daily";
+            }
+
+            @Override
+            public String description() {
+                return "Records its runs";
+            }
+
+            @Override
+            public String defaultSchedule() {
+                return "1d";
+            }
+
+            @Override
+            public void run() {
+                RUNS.add(new Run(name(), null, Thread.currentThread().getName(), System.nanoTime()));
+            }
+        };
     }
 }
