@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -17,6 +19,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Points a test server at the database of this test run. PostgreSQL gets a fresh database per run,
  * created here and dropped when the JVM ends; H2 a fresh data folder under target/.
+ * <p>
+ * A test class that sets {@value #OWN_DATABASE} gets a database and data folder of its own instead. The job
+ * queue's tests need that: every other cached server polls the shared queue, briefly claims the test jobs it
+ * has no handler for, and so reorders or dead-letters them.
  */
 public final class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -51,14 +57,30 @@ public final class TestDatabase implements ApplicationContextInitializer<Configu
         return Path.of("target", "test-data", RUN).toAbsolutePath();
     }
 
+    /** Set with {@code @TestPropertySource} to the purpose of a database of the test class's own. */
+    public static final String OWN_DATABASE = "forgeline.test.own-database";
+    private static final Map<String, String> OWN_URLS = new ConcurrentHashMap<>();
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        TestPropertyValues.of(settings()).applyTo(context);
+        String own = context.getEnvironment().getProperty(OWN_DATABASE);
+        TestPropertyValues.of(own == null ? settings() : ownSettings(own)).applyTo(context);
         // Once every property source is in place and the master key exists: the secrets this server holds.
         context.addApplicationListener((ApplicationListener<ContextRefreshedEvent>) refreshed -> {
             SERVERS_STARTED.incrementAndGet();
             SecretsSeen.inEnvironment(context.getEnvironment());
         });
+    }
+
+    private static String[] ownSettings(String purpose) {
+        Path home = home().resolveSibling(RUN + "-" + purpose);
+        if (isPostgres()) {
+            // The same URL again if this class's server is started anew after the context cache let it go.
+            String url = OWN_URLS.computeIfAbsent(purpose, TestDatabase::isolatedPostgresUrl);
+            return new String[] {"forgeline.db.url=" + url, "forgeline.db.user=" + POSTGRES_USER,
+                    "forgeline.home=" + home, "forgeline.db.pool-size=" + POOL_SIZE};
+        }
+        return new String[] {"forgeline.home=" + home, "forgeline.db.pool-size=" + POOL_SIZE};
     }
 
     public static synchronized String postgresUrl() {

@@ -38,6 +38,7 @@ import dev.forgeline.jobs.Jobs;
 import dev.forgeline.jobs.internal.JobsConfiguration.JobTasks;
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.ForgelineTest;
+import dev.forgeline.test.TestDatabase;
 import dev.forgeline.test.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ForgelineTest
 @Import(RecordingJobs.class)
 @TestPropertySource(properties = {
+        TestDatabase.OWN_DATABASE + "=jobs",
         "forgeline.admin-token=" + JobQueueTest.ADMIN_TOKEN,
         "forgeline.jobs.retry-delays=200ms,400ms,600ms",
         "forgeline.jobs.poll-interval=100ms",
@@ -249,6 +251,27 @@ class JobQueueTest {
 
         List<String> queues = json.readTree(answer.body()).get("queues").findValuesAsString("job");
         assertThat(queues).contains("test-echo", "test-high", "test-low", "test-fails");
+    }
+
+    @Test
+    void adminRunsARecurringJobNowAndItsScheduleCarriesOn() {
+        Eventually.await("the daily job on the queue", DEADLINE,
+                () -> db.fetchExists(SCHEDULED_TASKS, SCHEDULED_TASKS.TASK_NAME.eq("test-daily")));
+        int before = RecordingJobs.runsOf("test-daily").size();
+
+        var answer = admin.post("/api/v1/admin/jobs/test-daily/run", null);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        Eventually.await("the daily job run on request", DEADLINE, () -> RecordingJobs.runsOf("test-daily").size() > before);
+        Eventually.await("the next run a day later", DEADLINE, () -> {
+            var next = db.select(SCHEDULED_TASKS.EXECUTION_TIME, SCHEDULED_TASKS.PICKED).from(SCHEDULED_TASKS)
+                    .where(SCHEDULED_TASKS.TASK_NAME.eq("test-daily")).fetchSingle();
+            return !next.value2() && next.value1().toInstant().isAfter(Instant.now().plus(Duration.ofHours(23)));
+        });
+
+        assertThat(admin.post("/api/v1/admin/jobs/no-such-job/run", null).statusCode()).isEqualTo(404);
+        var disabled = admin.post("/api/v1/admin/jobs/dead-letter-cleanup/run", null);
+        assertThat(disabled.statusCode()).isEqualTo(409);
+        assertThat(disabled.body()).contains("disabled");
     }
 
     @Test
