@@ -90,9 +90,7 @@ class MetricsReader implements Metrics {
      */
     @SuppressWarnings("unchecked")
     private <T> T read(String metric, long organisationId, Filter filter, BiFunction<Directory, Filter, T> compute) {
-        LocalDate to = filter.to() != null ? filter.to() : LocalDate.now(zone);
-        LocalDate from = filter.from() != null ? filter.from() : to.minusDays(DEFAULT_DAYS - 1);
-        Filter resolved = new Filter(filter.teamId(), filter.personId(), filter.repositoryId(), from, to);
+        Filter resolved = withDates(filter);
         ReadKey key = new ReadKey(metric, organisationId, resolved);
         Directory org = directory.of(organisationId);
         // Taken after the directory is held: an event recorded from now on changes the version.
@@ -108,6 +106,13 @@ class MetricsReader implements Metrics {
         T value = compute.apply(org, resolved);
         store(key, value, version);
         return value;
+    }
+
+    /** The filter with its window filled in: up to today, the last DEFAULT_DAYS days unless given. */
+    private Filter withDates(Filter filter) {
+        LocalDate to = filter.to() != null ? filter.to() : LocalDate.now(zone);
+        LocalDate from = filter.from() != null ? filter.from() : to.minusDays(DEFAULT_DAYS - 1);
+        return new Filter(filter.teamId(), filter.personId(), filter.repositoryId(), from, to);
     }
 
     private <T> void refreshInBackground(ReadKey key, BiFunction<Directory, Filter, T> compute) {
@@ -166,8 +171,9 @@ class MetricsReader implements Metrics {
         if (filter.teamId() != null && filter.personId() != null) {
             throw new IllegalArgumentException("give a team or a person, not both");
         }
-        LocalDate to = filter.to() != null ? filter.to() : LocalDate.now(zone);
-        LocalDate from = filter.from() != null ? filter.from() : to.minusDays(DEFAULT_DAYS - 1);
+        Filter dated = withDates(filter);
+        LocalDate to = dated.to();
+        LocalDate from = dated.from();
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("from must not be after to");
         }

@@ -174,10 +174,15 @@ final class PdfReport {
             x += widths[i];
         }
         y -= height;
+        rule(total);
+    }
+
+    /** The thin line under a table row, as wide as the table. */
+    private void rule(float width) throws IOException {
         page.setStrokingColor(RULE);
         page.setLineWidth(0.5f);
         page.moveTo(MARGIN, y);
-        page.lineTo(MARGIN + total, y);
+        page.lineTo(MARGIN + width, y);
         page.stroke();
     }
 
@@ -190,11 +195,7 @@ final class PdfReport {
             total += widths[i];
         }
         y -= ROW_HEIGHT;
-        page.setStrokingColor(RULE);
-        page.setLineWidth(0.5f);
-        page.moveTo(MARGIN, y);
-        page.lineTo(MARGIN + total, y);
-        page.stroke();
+        rule(total);
     }
 
     /**
