@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
@@ -97,11 +98,17 @@ final class QueuedJobs implements Jobs {
         if (keys.isEmpty()) {
             return;
         }
+        // One delete by the whole primary key per run, sent as one batch. "task_instance in (…)" was planned as a scan
+        // of every queued run of the job (111 ms a batch at 90,000 queued) while the table had no statistics yet, as
+        // on a new database with autovacuum off; a lookup by the whole key uses the index whatever the statistics.
         // A picked row belongs to a worker that will complete it; deleting it under that worker would make it fail.
-        db.deleteFrom(SCHEDULED_TASKS)
-                .where(SCHEDULED_TASKS.TASK_NAME.eq(jobName)).and(SCHEDULED_TASKS.TASK_INSTANCE.in(keys))
-                .and(SCHEDULED_TASKS.PICKED.isFalse())
-                .execute();
+        var t = SCHEDULED_TASKS;
+        var batch = db.batch(db.deleteFrom(t)
+                .where(t.TASK_NAME.eq((String) null)).and(t.TASK_INSTANCE.eq((String) null)).and(t.PICKED.eq(DSL.inline(false))));
+        for (String key : keys) {
+            batch = batch.bind(jobName, key);
+        }
+        batch.execute();
     }
 
     private TaskInstance<String> instance(String jobName, String id, String payload) {
