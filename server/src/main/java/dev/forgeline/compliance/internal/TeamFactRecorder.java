@@ -33,8 +33,9 @@ import dev.forgeline.activity.ForgeEvent.Review;
 import dev.forgeline.platform.TransactionScoped;
 
 /**
- * Keeps compliance's facts from the activity events, inside the ingest transaction: a few single-row statements
- * per event, each idempotent and order-independent (an older snapshot never overwrites a newer one).
+ * Keeps compliance's facts from the activity events, inside the ingest transaction: one or two single-row statements
+ * per event, each idempotent and order-independent (an older snapshot never overwrites a newer one). A row the
+ * insert created is the event's own snapshot, so the merge into an existing row is skipped then.
  */
 @Component
 class TeamFactRecorder {
@@ -132,7 +133,7 @@ class TeamFactRecorder {
         }
         String state = pr.state() != null ? pr.state() : pr.mergedAt() != null ? "merged" : pr.closedAt() != null ? "closed" : "open";
         String mergedBy = "merged".equals(transition) || ("closed".equals(transition) && "merged".equals(state)) ? actor : null;
-        db.insertInto(COMPLIANCE_MERGE_REQUEST)
+        boolean inserted = db.insertInto(COMPLIANCE_MERGE_REQUEST)
                 .set(COMPLIANCE_MERGE_REQUEST.REPOSITORY_ID, repositoryId)
                 .set(COMPLIANCE_MERGE_REQUEST.NUMBER, pr.number())
                 .set(COMPLIANCE_MERGE_REQUEST.TITLE, clip(pr.title(), 500))
@@ -146,23 +147,28 @@ class TeamFactRecorder {
                 .set(COMPLIANCE_MERGE_REQUEST.BASE_REF, clip(pr.baseRef(), 300))
                 .set(COMPLIANCE_MERGE_REQUEST.ADDITIONS, pr.additions())
                 .set(COMPLIANCE_MERGE_REQUEST.DELETIONS, pr.deletions())
-                .onDuplicateKeyIgnore().execute();
-        var row = COMPLIANCE_MERGE_REQUEST.REPOSITORY_ID.eq(repositoryId).and(COMPLIANCE_MERGE_REQUEST.NUMBER.eq(pr.number()));
-        // What only some events say (GitLab names the author on "open" only, the merger on "merge") is kept from any.
-        db.update(COMPLIANCE_MERGE_REQUEST)
-                .set(COMPLIANCE_MERGE_REQUEST.AUTHOR, DSL.coalesce(COMPLIANCE_MERGE_REQUEST.AUTHOR, DSL.val(clip(pr.author(), 200))))
-                .set(COMPLIANCE_MERGE_REQUEST.MERGED_BY, DSL.coalesce(COMPLIANCE_MERGE_REQUEST.MERGED_BY, DSL.val(clip(mergedBy, 200))))
-                .set(COMPLIANCE_MERGE_REQUEST.ADDITIONS, DSL.coalesce(DSL.val(pr.additions()), COMPLIANCE_MERGE_REQUEST.ADDITIONS))
-                .set(COMPLIANCE_MERGE_REQUEST.DELETIONS, DSL.coalesce(DSL.val(pr.deletions()), COMPLIANCE_MERGE_REQUEST.DELETIONS))
-                .where(row).execute();
-        if (pr.updatedAt() != null) {
-            db.update(COMPLIANCE_MERGE_REQUEST)
-                    .set(COMPLIANCE_MERGE_REQUEST.STATE, state)
-                    .set(COMPLIANCE_MERGE_REQUEST.TITLE, clip(pr.title(), 500))
-                    .set(COMPLIANCE_MERGE_REQUEST.UPDATED_AT, utc(pr.updatedAt()))
-                    .set(COMPLIANCE_MERGE_REQUEST.MERGED_AT, DSL.coalesce(DSL.val(utc(pr.mergedAt())), COMPLIANCE_MERGE_REQUEST.MERGED_AT))
-                    .where(row).and(COMPLIANCE_MERGE_REQUEST.UPDATED_AT.lt(utc(pr.updatedAt()))).execute();
+                .onDuplicateKeyIgnore().execute() == 1;
+        if (inserted) {
+            return true; // the row is this snapshot: nothing to merge into it
         }
+        var mr = COMPLIANCE_MERGE_REQUEST;
+        // One statement for both rules. What only some events say (GitLab names the author on "open" only, the
+        // merger on "merge") is kept from any; state, title and merge time come from the newest snapshot. Every
+        // expression reads the row as it was, so "newer" is decided against the stored updated_at throughout.
+        var update = db.update(mr)
+                .set(mr.AUTHOR, DSL.coalesce(mr.AUTHOR, DSL.val(clip(pr.author(), 200))))
+                .set(mr.MERGED_BY, DSL.coalesce(mr.MERGED_BY, DSL.val(clip(mergedBy, 200))))
+                .set(mr.ADDITIONS, DSL.coalesce(DSL.val(pr.additions()), mr.ADDITIONS))
+                .set(mr.DELETIONS, DSL.coalesce(DSL.val(pr.deletions()), mr.DELETIONS));
+        if (pr.updatedAt() != null) {
+            var newer = mr.UPDATED_AT.lt(utc(pr.updatedAt()));
+            update = update
+                    .set(mr.STATE, DSL.when(newer, DSL.val(state)).otherwise(mr.STATE))
+                    .set(mr.TITLE, DSL.when(newer, DSL.val(clip(pr.title(), 500))).otherwise(mr.TITLE))
+                    .set(mr.MERGED_AT, DSL.when(newer, DSL.coalesce(DSL.val(utc(pr.mergedAt())), mr.MERGED_AT)).otherwise(mr.MERGED_AT))
+                    .set(mr.UPDATED_AT, DSL.when(newer, DSL.val(utc(pr.updatedAt()))).otherwise(mr.UPDATED_AT));
+        }
+        update.where(mr.REPOSITORY_ID.eq(repositoryId)).and(mr.NUMBER.eq(pr.number())).execute();
         return true;
     }
 
@@ -212,7 +218,7 @@ class TeamFactRecorder {
             return false;
         }
         Instant updated = issue.updatedAt() != null ? issue.updatedAt() : issue.createdAt();
-        db.insertInto(COMPLIANCE_ISSUE)
+        boolean inserted = db.insertInto(COMPLIANCE_ISSUE)
                 .set(COMPLIANCE_ISSUE.REPOSITORY_ID, repositoryId)
                 .set(COMPLIANCE_ISSUE.NUMBER, issue.number())
                 .set(COMPLIANCE_ISSUE.TITLE, clip(issue.title(), 500))
@@ -220,7 +226,10 @@ class TeamFactRecorder {
                 .set(COMPLIANCE_ISSUE.CREATED_AT, utc(issue.createdAt()))
                 .set(COMPLIANCE_ISSUE.UPDATED_AT, utc(updated))
                 .set(COMPLIANCE_ISSUE.CLOSED_AT, utc(issue.closedAt()))
-                .onDuplicateKeyIgnore().execute();
+                .onDuplicateKeyIgnore().execute() == 1;
+        if (inserted) {
+            return true;
+        }
         var row = COMPLIANCE_ISSUE.REPOSITORY_ID.eq(repositoryId).and(COMPLIANCE_ISSUE.NUMBER.eq(issue.number()));
         db.update(COMPLIANCE_ISSUE)
                 .set(COMPLIANCE_ISSUE.AUTHOR, DSL.coalesce(COMPLIANCE_ISSUE.AUTHOR, DSL.val(clip(issue.author(), 200))))
@@ -238,7 +247,7 @@ class TeamFactRecorder {
         if (pipeline.forgeId() == null || created == null || pipeline.status() == null) {
             return false;
         }
-        db.insertInto(COMPLIANCE_PIPELINE)
+        boolean inserted = db.insertInto(COMPLIANCE_PIPELINE)
                 .set(COMPLIANCE_PIPELINE.REPOSITORY_ID, repositoryId)
                 .set(COMPLIANCE_PIPELINE.FORGE_ID, clip(pipeline.forgeId(), 100))
                 .set(COMPLIANCE_PIPELINE.REF, clip(pipeline.ref(), 300))
@@ -246,7 +255,10 @@ class TeamFactRecorder {
                 .set(COMPLIANCE_PIPELINE.STATUS, clip(pipeline.status(), 40))
                 .set(COMPLIANCE_PIPELINE.CREATED_AT, utc(created))
                 .set(COMPLIANCE_PIPELINE.FINISHED_AT, utc(pipeline.finishedAt()))
-                .onDuplicateKeyIgnore().execute();
+                .onDuplicateKeyIgnore().execute() == 1;
+        if (inserted) {
+            return true;
+        }
         // A finished status is final: a late "running" delivery must not undo it.
         boolean finished = FINISHED.contains(pipeline.status());
         var update = db.update(COMPLIANCE_PIPELINE)
