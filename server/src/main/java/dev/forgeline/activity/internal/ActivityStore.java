@@ -358,6 +358,16 @@ class ActivityStore implements Activity {
     }
 
     private void pipeline(long repositoryId, Pipeline pipeline) {
+        // Most pipelines are told of once, when they finish: then the insert is all there is to do.
+        boolean inserted = db.insertInto(PIPELINE)
+                .set(PIPELINE.REPOSITORY_ID, repositoryId).set(PIPELINE.FORGE_ID, pipeline.forgeId())
+                .set(PIPELINE.NAME, pipeline.name()).set(PIPELINE.REF, pipeline.ref()).set(PIPELINE.SHA, pipeline.sha())
+                .set(PIPELINE.STATUS, pipeline.status()).set(PIPELINE.CREATED_AT, time(pipeline.createdAt()))
+                .set(PIPELINE.STARTED_AT, time(pipeline.startedAt())).set(PIPELINE.FINISHED_AT, time(pipeline.finishedAt()))
+                .onDuplicateKeyIgnore().execute() == 1;
+        if (inserted) {
+            return;
+        }
         var stored = db.selectFrom(PIPELINE)
                 .where(PIPELINE.REPOSITORY_ID.eq(repositoryId)).and(PIPELINE.FORGE_ID.eq(pipeline.forgeId()))
                 .forUpdate().fetchOne();

@@ -1,7 +1,5 @@
 package dev.forgeline.analytics.internal;
 
-import static dev.forgeline.schema.Tables.AN_PULL_REQUEST;
-
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
@@ -275,9 +273,7 @@ class FactRecorder {
         facts.insertBranchCommits(repo, branch, onBranch);
         if (earliest != null) {
             Instant first = earliest;
-            for (PullRequestFact old : facts.lockPullRequests(AN_PULL_REQUEST.REPOSITORY_ID.eq(repo)
-                    .and(AN_PULL_REQUEST.HEAD_REF.eq(branch))
-                    .and(AN_PULL_REQUEST.FIRST_COMMIT_AT.isNull().or(AN_PULL_REQUEST.FIRST_COMMIT_AT.gt(FactStore.time(first)))))) {
+            for (PullRequestFact old : facts.lockPullRequestsOfBranch(repo, branch, first)) {
                 change(old, old.withDerived(first, old.firstResponseAt(), old.firstReviewAt(), old.deployedAt()), tally);
             }
         }
@@ -287,15 +283,23 @@ class FactRecorder {
 
     private void deployment(long repo, String source, String forgeId, String environment, String sha, Instant created,
                             Instant succeededAt, Tally tally) {
+        // Most deployments are told of once: inserted in one statement, without looking for a row first.
+        AnDeploymentRecord fresh = facts.newDeployment();
+        fresh.setRepositoryId(repo);
+        fresh.setSource(source);
+        fresh.setForgeId(forgeId);
+        fresh.setIncidentCount(0);
+        fresh.setEnvironment(environment);
+        fresh.setSha(sha);
+        fresh.setCreatedAt(FactStore.time(created));
+        fresh.setFinishedAt(FactStore.time(succeededAt));
+        fresh.setProduction(production.isProduction(repo, source, environment));
+        if (facts.insertDeployment(fresh)) {
+            deploymentChanged(repo, null, FactStore.deployment(fresh), tally);
+            return;
+        }
         AnDeploymentRecord row = facts.lockDeployment(repo, source, forgeId);
         DeploymentFact old = FactStore.deployment(row);
-        if (row == null) {
-            row = facts.newDeployment();
-            row.setRepositoryId(repo);
-            row.setSource(source);
-            row.setForgeId(forgeId);
-            row.setIncidentCount(0);
-        }
         if (row.getEnvironment() == null) {
             row.setEnvironment(environment);
         }
@@ -310,6 +314,10 @@ class FactRecorder {
             return;
         }
         row.store();
+        deploymentChanged(repo, old, next, tally);
+    }
+
+    private void deploymentChanged(long repo, DeploymentFact old, DeploymentFact next, Tally tally) {
         contributions.add(tally, old, -1);
         contributions.add(tally, next, +1);
         boolean finishedEarlier = old == null || !old.counts() || next.finishedAt().isBefore(old.finishedAt());
@@ -321,9 +329,7 @@ class FactRecorder {
     /** A production deployment finished: merged PRs before it are deployed by then, later incidents are blamed on it. */
     private void deployed(long repo, DeploymentFact d, Tally tally) {
         var finished = FactStore.time(d.finishedAt());
-        for (PullRequestFact old : facts.lockPullRequests(AN_PULL_REQUEST.REPOSITORY_ID.eq(repo)
-                .and(AN_PULL_REQUEST.MERGED_AT.le(finished))
-                .and(AN_PULL_REQUEST.DEPLOYED_AT.isNull().or(AN_PULL_REQUEST.DEPLOYED_AT.gt(finished))))) {
+        for (PullRequestFact old : facts.lockPullRequestsMergedBy(repo, d.finishedAt())) {
             change(old, old.withDerived(old.firstCommitAt(), old.firstResponseAt(), old.firstReviewAt(), d.finishedAt()), tally);
         }
         for (AnIncidentRecord incident : facts.lockIncidentsFrom(repo, d.finishedAt())) {

@@ -12,21 +12,29 @@ import static dev.forgeline.schema.Tables.AN_RESPONSE;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.analytics.internal.Facts.DeploymentFact;
 import dev.forgeline.analytics.internal.Facts.PullRequestFact;
 import dev.forgeline.analytics.internal.Facts.ReviewerFact;
+import dev.forgeline.platform.TransactionScoped;
 import dev.forgeline.schema.tables.records.AnDeploymentRecord;
 import dev.forgeline.schema.tables.records.AnIncidentRecord;
 import dev.forgeline.schema.tables.records.AnPullRequestRecord;
@@ -36,6 +44,7 @@ import dev.forgeline.schema.tables.records.AnPullRequestRecord;
 class FactStore {
 
     private final DSLContext db;
+    private final Object pendingKey = new Object();
 
     FactStore(DSLContext db) {
         this.db = db;
@@ -60,16 +69,61 @@ class FactStore {
 
     // Pull requests ----------------------------------------------------------------------------------------
 
+    /**
+     * The pull request, locked until the transaction ends, or null when there is none. In a transaction, pull
+     * requests once read are kept with their changes and written once, just before the commit: a batch of one
+     * repository's deliveries reads and changes the same few pull requests again and again.
+     */
     PullRequestFact lockPullRequest(long repositoryId, long number) {
-        return db.selectFrom(AN_PULL_REQUEST)
+        Map<PullRequestKey, Pending> pending = pending();
+        PullRequestKey key = new PullRequestKey(repositoryId, number);
+        Pending known = pending == null ? null : pending.get(key);
+        if (known != null) {
+            return known.now;
+        }
+        PullRequestFact stored = db.selectFrom(AN_PULL_REQUEST)
                 .where(AN_PULL_REQUEST.REPOSITORY_ID.eq(repositoryId)).and(AN_PULL_REQUEST.NUMBER.eq(number))
                 .forUpdate().fetchOptional().map(FactStore::pullRequest).orElse(null);
+        if (pending != null) {
+            pending.put(key, new Pending(stored));
+        }
+        return stored;
     }
 
-    List<PullRequestFact> lockPullRequests(Condition condition) {
-        return db.selectFrom(AN_PULL_REQUEST).where(condition)
+    /** The branch's pull requests whose first commit is unknown or later than the time, locked. */
+    List<PullRequestFact> lockPullRequestsOfBranch(long repositoryId, String branch, Instant firstCommit) {
+        var p = AN_PULL_REQUEST;
+        return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(p.HEAD_REF.eq(branch))
+                        .and(p.FIRST_COMMIT_AT.isNull().or(p.FIRST_COMMIT_AT.gt(time(firstCommit)))),
+                pr -> pr.repositoryId() == repositoryId && branch.equals(pr.headRef())
+                        && (pr.firstCommitAt() == null || pr.firstCommitAt().isAfter(firstCommit)));
+    }
+
+    /** The pull requests merged at or before the time whose deployment is unknown or later than it, locked. */
+    List<PullRequestFact> lockPullRequestsMergedBy(long repositoryId, Instant deployed) {
+        var p = AN_PULL_REQUEST;
+        return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(p.MERGED_AT.le(time(deployed)))
+                        .and(p.DEPLOYED_AT.isNull().or(p.DEPLOYED_AT.gt(time(deployed)))),
+                pr -> pr.repositoryId() == repositoryId && pr.mergedAt() != null && !pr.mergedAt().isAfter(deployed)
+                        && (pr.deployedAt() == null || pr.deployedAt().isAfter(deployed)));
+    }
+
+    /**
+     * The pull requests the condition selects. In a transaction, what it changed but has not written yet counts:
+     * matches says of a pull request in memory what the condition says of a row.
+     */
+    private List<PullRequestFact> lockPullRequests(Condition condition, Predicate<PullRequestFact> matches) {
+        List<PullRequestFact> stored = db.selectFrom(AN_PULL_REQUEST).where(condition)
                 .orderBy(AN_PULL_REQUEST.REPOSITORY_ID, AN_PULL_REQUEST.NUMBER)
                 .forUpdate().fetch(FactStore::pullRequest);
+        Map<PullRequestKey, Pending> pending = pending();
+        if (pending == null) {
+            return stored;
+        }
+        stored.forEach(pr -> pending.putIfAbsent(new PullRequestKey(pr.repositoryId(), pr.number()), new Pending(pr)));
+        return pending.values().stream().map(known -> known.now).filter(pr -> pr != null && matches.test(pr))
+                .sorted(Comparator.comparingLong(PullRequestFact::repositoryId).thenComparingLong(PullRequestFact::number))
+                .toList();
     }
 
     static PullRequestFact pullRequest(AnPullRequestRecord r) {
@@ -80,38 +134,90 @@ class FactStore {
                 instant(r.getDeployedAt()));
     }
 
+    /** Writes the pull request now, or in a transaction just before its commit. old is what lockPullRequest gave. */
     void write(PullRequestFact old, PullRequestFact pr) {
         if (Objects.equals(old, pr)) {
             return;
         }
-        var record = db.newRecord(AN_PULL_REQUEST);
-        record.setRepositoryId(pr.repositoryId());
-        record.setNumber(pr.number());
-        record.setAuthor(pr.author());
-        record.setState(pr.state());
-        record.setDraft(pr.draft());
-        record.setSnapshotAt(time(pr.snapshotAt()));
-        record.setCreatedAt(time(pr.createdAt()));
-        record.setMergedAt(time(pr.mergedAt()));
-        record.setClosedAt(time(pr.closedAt()));
-        record.setMergedBy(pr.mergedBy());
-        record.setMergeSha(pr.mergeSha());
-        record.setHeadRef(pr.headRef());
-        record.setAdditions(pr.additions());
-        record.setDeletions(pr.deletions());
-        record.setFirstCommitAt(time(pr.firstCommitAt()));
-        record.setFirstResponseAt(time(pr.firstResponseAt()));
-        record.setFirstReviewAt(time(pr.firstReviewAt()));
-        record.setDeployedAt(time(pr.deployedAt()));
-        if (old == null) {
-            record.insert(); // a concurrent insert of the same PR fails the transaction, and ingest retries it
-        } else {
-            record.changed(AN_PULL_REQUEST.REPOSITORY_ID, false);
-            record.changed(AN_PULL_REQUEST.NUMBER, false);
-            db.update(AN_PULL_REQUEST).set(record)
-                    .where(AN_PULL_REQUEST.REPOSITORY_ID.eq(pr.repositoryId())).and(AN_PULL_REQUEST.NUMBER.eq(pr.number()))
-                    .execute();
+        Map<PullRequestKey, Pending> pending = pending();
+        if (pending != null) {
+            pending.computeIfAbsent(new PullRequestKey(pr.repositoryId(), pr.number()), key -> new Pending(old)).now = pr;
+            return;
         }
+        writePullRequests(old == null ? List.of(pr) : List.of(), old == null ? List.of() : List.of(pr));
+    }
+
+    private record PullRequestKey(long repositoryId, long number) {
+    }
+
+    /** A pull request read in this transaction: as stored (null: no row yet) and as it is now. */
+    private static final class Pending {
+        final PullRequestFact stored;
+        PullRequestFact now;
+
+        Pending(PullRequestFact stored) {
+            this.stored = stored;
+            this.now = stored;
+        }
+    }
+
+    private Map<PullRequestKey, Pending> pending() {
+        return TransactionScoped.get(pendingKey, HashMap::new, pending -> {
+            List<PullRequestFact> inserts = new ArrayList<>();
+            List<PullRequestFact> updates = new ArrayList<>();
+            pending.values().stream()
+                    .filter(known -> known.now != null && !known.now.equals(known.stored))
+                    .sorted(Comparator.comparingLong((Pending known) -> known.now.repositoryId()).thenComparingLong(known -> known.now.number()))
+                    .forEach(known -> (known.stored == null ? inserts : updates).add(known.now));
+            writePullRequests(inserts, updates);
+        });
+    }
+
+    private static final List<Field<?>> PULL_REQUEST_VALUES = List.of(AN_PULL_REQUEST.AUTHOR, AN_PULL_REQUEST.STATE,
+            AN_PULL_REQUEST.DRAFT, AN_PULL_REQUEST.SNAPSHOT_AT, AN_PULL_REQUEST.CREATED_AT, AN_PULL_REQUEST.MERGED_AT,
+            AN_PULL_REQUEST.CLOSED_AT, AN_PULL_REQUEST.MERGED_BY, AN_PULL_REQUEST.MERGE_SHA, AN_PULL_REQUEST.HEAD_REF,
+            AN_PULL_REQUEST.ADDITIONS, AN_PULL_REQUEST.DELETIONS, AN_PULL_REQUEST.FIRST_COMMIT_AT,
+            AN_PULL_REQUEST.FIRST_RESPONSE_AT, AN_PULL_REQUEST.FIRST_REVIEW_AT, AN_PULL_REQUEST.DEPLOYED_AT);
+
+    private static Object[] values(PullRequestFact pr) {
+        return new Object[] {pr.author(), pr.state(), pr.draft(), time(pr.snapshotAt()), time(pr.createdAt()),
+                time(pr.mergedAt()), time(pr.closedAt()), pr.mergedBy(), pr.mergeSha(), pr.headRef(), pr.additions(),
+                pr.deletions(), time(pr.firstCommitAt()), time(pr.firstResponseAt()), time(pr.firstReviewAt()),
+                time(pr.deployedAt())};
+    }
+
+    /**
+     * One statement each for the new and the changed pull requests, rendered once and sent with every row's values:
+     * building SQL text is a large part of a delivery's cost. A concurrent insert of the same pull request fails the
+     * transaction, and ingest retries it.
+     */
+    private void writePullRequests(List<PullRequestFact> inserts, List<PullRequestFact> updates) {
+        var p = AN_PULL_REQUEST;
+        Object[] unset = new Object[PULL_REQUEST_VALUES.size()];
+        if (!inserts.isEmpty()) {
+            List<Field<?>> columns = new ArrayList<>(List.of(p.REPOSITORY_ID, p.NUMBER));
+            columns.addAll(PULL_REQUEST_VALUES);
+            var batch = db.batch(db.insertInto(p, columns).values(new Object[columns.size()]));
+            for (PullRequestFact pr : inserts) {
+                batch = batch.bind(concat(new Object[] {pr.repositoryId(), pr.number()}, values(pr)));
+            }
+            batch.execute();
+        }
+        if (!updates.isEmpty()) {
+            Map<Field<?>, Object> set = new LinkedHashMap<>();
+            PULL_REQUEST_VALUES.forEach(column -> set.put(column, null));
+            var batch = db.batch(db.update(p).set(set).where(p.REPOSITORY_ID.eq((Long) null)).and(p.NUMBER.eq((Long) null)));
+            for (PullRequestFact pr : updates) {
+                batch = batch.bind(concat(values(pr), new Object[] {pr.repositoryId(), pr.number()}));
+            }
+            batch.execute();
+        }
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /** The earliest commit authored on the branch: the start of coding time. */
@@ -224,6 +330,11 @@ class FactStore {
                 .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(repositoryId)).and(AN_DEPLOYMENT.SOURCE.eq(source))
                 .and(AN_DEPLOYMENT.FORGE_ID.eq(forgeId))
                 .forUpdate().fetchOne();
+    }
+
+    /** Inserts the deployment unless it is known: whether it was new. */
+    boolean insertDeployment(AnDeploymentRecord deployment) {
+        return db.insertInto(AN_DEPLOYMENT).set(deployment).onDuplicateKeyIgnore().execute() == 1;
     }
 
     static DeploymentFact deployment(AnDeploymentRecord r) {
