@@ -193,7 +193,6 @@ class FactStore {
      */
     private void writePullRequests(List<PullRequestFact> inserts, List<PullRequestFact> updates) {
         var p = AN_PULL_REQUEST;
-        Object[] unset = new Object[PULL_REQUEST_VALUES.size()];
         if (!inserts.isEmpty()) {
             List<Field<?>> columns = new ArrayList<>(List.of(p.REPOSITORY_ID, p.NUMBER));
             columns.addAll(PULL_REQUEST_VALUES);
