@@ -73,6 +73,7 @@ class ActivityStore implements Activity {
     private final Map<Object, Object> participantsSeen = new ConcurrentHashMap<>();
     private static final int PARTICIPANTS_SEEN_MAX = 100_000;
     private final Object writtenKey = new Object();
+    private final Object pullRequestsKey = new Object();
 
     ActivityStore(DSLContext db, ApplicationEventPublisher events, RepositoryDirectory repositories) {
         this.db = db;
@@ -261,26 +262,51 @@ class ActivityStore implements Activity {
                 .onDuplicateKeyIgnore().execute();
     }
 
-    /** Upserts the snapshot unless the stored one is newer; returns the pull request's id. */
+    /**
+     * Upserts the snapshot unless the stored one is newer; returns the pull request's id. A batch of deliveries
+     * in one transaction names the same few pull requests again and again: each is read once, and what changed is
+     * written once, just before the commit.
+     */
     long pullRequest(long repositoryId, PullRequestSnapshot pr) {
-        PullRequestRecord stored = db.selectFrom(PULL_REQUEST)
-                .where(PULL_REQUEST.REPOSITORY_ID.eq(repositoryId)).and(PULL_REQUEST.NUMBER.eq(pr.number()))
-                .forUpdate().fetchOne();
+        Map<PullRequestKey, PullRequestRecord> read = TransactionScoped.get(pullRequestsKey, HashMap::new, this::updateChanged);
+        PullRequestKey key = new PullRequestKey(repositoryId, pr.number());
+        PullRequestRecord stored = read == null ? null : read.get(key);
+        if (stored == null) {
+            stored = db.selectFrom(PULL_REQUEST)
+                    .where(PULL_REQUEST.REPOSITORY_ID.eq(repositoryId)).and(PULL_REQUEST.NUMBER.eq(pr.number()))
+                    .forUpdate().fetchOne();
+        }
         if (stored == null) {
             stored = db.newRecord(PULL_REQUEST);
             stored.setRepositoryId(repositoryId).setNumber(pr.number()).setCreatedAt(time(pr.createdAt()));
             apply(stored, pr);
-            stored.store();
-            return stored.getId();
+            stored.store(); // at once: the events and reviews of the pull request need its id
+        } else {
+            if (pr.createdAt() != null && time(pr.createdAt()).isBefore(stored.getCreatedAt())) {
+                stored.setCreatedAt(time(pr.createdAt()));
+            }
+            if (!time(pr.updatedAt()).isBefore(stored.getUpdatedAt())) {
+                apply(stored, pr);
+            }
+            if (read == null) {
+                stored.update();
+            }
         }
-        if (pr.createdAt() != null && time(pr.createdAt()).isBefore(stored.getCreatedAt())) {
-            stored.setCreatedAt(time(pr.createdAt()));
+        if (read != null) {
+            read.put(key, stored);
         }
-        if (!time(pr.updatedAt()).isBefore(stored.getUpdatedAt())) {
-            apply(stored, pr);
-        }
-        stored.update();
         return stored.getId();
+    }
+
+    private record PullRequestKey(long repositoryId, long number) {
+    }
+
+    private void updateChanged(Map<PullRequestKey, PullRequestRecord> read) {
+        List<PullRequestRecord> changed = read.values().stream().filter(PullRequestRecord::changed)
+                .sorted(Comparator.comparing(PullRequestRecord::getId)).toList();
+        if (!changed.isEmpty()) {
+            db.batchUpdate(changed).execute();
+        }
     }
 
     private static void apply(PullRequestRecord stored, PullRequestSnapshot pr) {

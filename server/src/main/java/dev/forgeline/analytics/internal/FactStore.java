@@ -45,6 +45,7 @@ class FactStore {
 
     private final DSLContext db;
     private final Object pendingKey = new Object();
+    private final Object branchesReadKey = new Object();
 
     FactStore(DSLContext db) {
         this.db = db;
@@ -90,13 +91,29 @@ class FactStore {
         return stored;
     }
 
-    /** The branch's pull requests whose first commit is unknown or later than the time, locked. */
+    /**
+     * The branch's pull requests whose first commit is unknown or later than the time, locked. Every push asks; in
+     * a transaction the stored rows are read once per branch unless a push brings an earlier commit than before.
+     */
     List<PullRequestFact> lockPullRequestsOfBranch(long repositoryId, String branch, Instant firstCommit) {
         var p = AN_PULL_REQUEST;
+        Predicate<PullRequestFact> matches = pr -> pr.repositoryId() == repositoryId && branch.equals(pr.headRef())
+                && (pr.firstCommitAt() == null || pr.firstCommitAt().isAfter(firstCommit));
+        Map<BranchKey, Instant> branchesRead = TransactionScoped.get(branchesReadKey, HashMap::new, read -> { });
+        BranchKey key = new BranchKey(repositoryId, branch);
+        Instant readFrom = branchesRead == null ? null : branchesRead.get(key);
+        if (readFrom != null && !firstCommit.isBefore(readFrom)) {
+            // Any stored row this would select was selected from readFrom on, and is among the pending ones.
+            return inMemory(pending(), matches);
+        }
+        if (branchesRead != null) {
+            branchesRead.put(key, firstCommit);
+        }
         return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(p.HEAD_REF.eq(branch))
-                        .and(p.FIRST_COMMIT_AT.isNull().or(p.FIRST_COMMIT_AT.gt(time(firstCommit)))),
-                pr -> pr.repositoryId() == repositoryId && branch.equals(pr.headRef())
-                        && (pr.firstCommitAt() == null || pr.firstCommitAt().isAfter(firstCommit)));
+                .and(p.FIRST_COMMIT_AT.isNull().or(p.FIRST_COMMIT_AT.gt(time(firstCommit)))), matches);
+    }
+
+    private record BranchKey(long repositoryId, String branch) {
     }
 
     /** The pull requests merged at or before the time whose deployment is unknown or later than it, locked. */
@@ -121,6 +138,10 @@ class FactStore {
             return stored;
         }
         stored.forEach(pr -> pending.putIfAbsent(new PullRequestKey(pr.repositoryId(), pr.number()), new Pending(pr)));
+        return inMemory(pending, matches);
+    }
+
+    private static List<PullRequestFact> inMemory(Map<PullRequestKey, Pending> pending, Predicate<PullRequestFact> matches) {
         return pending.values().stream().map(known -> known.now).filter(pr -> pr != null && matches.test(pr))
                 .sorted(Comparator.comparingLong(PullRequestFact::repositoryId).thenComparingLong(PullRequestFact::number))
                 .toList();
