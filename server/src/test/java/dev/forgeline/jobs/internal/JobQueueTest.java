@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +85,15 @@ class JobQueueTest {
     @Test
     void highPriorityJobsRunBeforeLowOnesQueuedEarlier() {
         String batch = UUID.randomUUID().toString();
-        // One transaction: the worker sees all twenty at once, the low ones queued first.
+        // One transaction: the worker sees all twenty at once, the low ones queued first. Each is due when it was
+        // queued, so the low ones would be due microseconds before the high ones, and a poll whose "now" fell
+        // between them would rightly see only the low ones: all twenty are made due at one instant.
         transaction.executeWithoutResult(status -> {
             IntStream.range(0, 10).forEach(i -> jobs.enqueue("test-low", batch + "-low-" + i));
             IntStream.range(0, 10).forEach(i -> jobs.enqueue("test-high", batch + "-high-" + i));
+            db.update(SCHEDULED_TASKS).set(SCHEDULED_TASKS.EXECUTION_TIME, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1))
+                    .where(SCHEDULED_TASKS.TASK_NAME.in("test-low", "test-high")).and(SCHEDULED_TASKS.PICKED.isFalse())
+                    .execute();
         });
         Eventually.await("all twenty jobs", DEADLINE, () -> runsOfBatch(batch).size() == 20);
         List<String> order = runsOfBatch(batch).stream().map(RecordingJobs.Run::job).toList();
