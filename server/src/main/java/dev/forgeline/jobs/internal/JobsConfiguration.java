@@ -45,8 +45,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Configuration(proxyBeanMethods = false)
 class JobsConfiguration {
 
-    /** db-scheduler declares a worker dead after this many missed heartbeats and runs its jobs again. */
     private static final Logger log = LoggerFactory.getLogger(JobsConfiguration.class);
+    /** db-scheduler declares a worker dead after this many missed heartbeats and runs its jobs again. */
     private static final int MISSED_HEARTBEATS_LIMIT = 6;
 
     @Bean
