@@ -2,6 +2,7 @@ package dev.forgeline.web.internal;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
@@ -30,7 +33,7 @@ import dev.forgeline.ingest.DeliveryReceived;
  * Sending happens on its own thread: a slow browser never holds up the webhook that caused the event.
  */
 @Component
-class LiveUpdates implements SmartLifecycle {
+class LiveUpdates implements SmartLifecycle, DisposableBean {
 
     record LiveEvent(long id, String topic, String data) {
     }
@@ -47,6 +50,7 @@ class LiveUpdates implements SmartLifecycle {
     private final Map<SseEmitter, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("live-updates").factory());
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("live-heartbeat").factory());
+    private final List<ScheduledFuture<?>> beats = new ArrayList<>();
     private volatile boolean running;
 
     SseEmitter subscribe(Set<String> topics, Long lastEventId) {
@@ -133,24 +137,31 @@ class LiveUpdates implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         running = true;
         // A comment line now and then: proxies keep the stream open and a closed browser is noticed.
-        heartbeat.scheduleAtFixedRate(() -> sender.execute(() -> subscribers.values()
-                .forEach(s -> send(s, SseEmitter.event().comment("keep-alive")))), 25, 25, TimeUnit.SECONDS);
-        heartbeat.scheduleAtFixedRate(() -> {
+        beats.add(heartbeat.scheduleAtFixedRate(() -> sender.execute(() -> subscribers.values()
+                .forEach(s -> send(s, SseEmitter.event().comment("keep-alive")))), 25, 25, TimeUnit.SECONDS));
+        beats.add(heartbeat.scheduleAtFixedRate(() -> {
             if (activityChanged.getAndSet(false)) {
                 publish("metrics", "{}");
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        }, 1, 1, TimeUnit.SECONDS));
+    }
+
+    /** Ends the streams and the beats; the context may start this again (a paused one is restarted). */
+    @Override
+    public synchronized void stop() {
+        running = false;
+        beats.forEach(beat -> beat.cancel(false));
+        beats.clear();
+        subscribers.keySet().forEach(SseEmitter::complete);
+        subscribers.clear();
     }
 
     @Override
-    public void stop() {
-        running = false;
+    public void destroy() {
         heartbeat.shutdownNow();
-        subscribers.keySet().forEach(SseEmitter::complete);
-        subscribers.clear();
         sender.shutdown();
     }
 
