@@ -7,16 +7,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertQuery;
 import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.analytics.internal.Tally.PersonDay;
@@ -46,64 +47,51 @@ class Aggregates {
             .thenComparing(RepositoryDay::day);
 
     private final DSLContext db;
+    private final RowBatches rows;
 
-    Aggregates(DSLContext db) {
+    Aggregates(DSLContext db, RowBatches rows) {
         this.db = db;
+        this.rows = rows;
     }
 
-    /** Adds the tally to the rows in place: concurrent additions commute, so no update is lost. */
+    /**
+     * Adds the tally to the rows in place: concurrent additions commute, so no update is lost. One statement per
+     * table, rendered once and sent with every row's values.
+     */
     void add(Tally tally) {
-        List<Query> queries = new ArrayList<>();
+        var p = AN_PERSON_DAY;
         // Rows in one order in every transaction, so that concurrent events cannot deadlock on them.
         var people = new ArrayList<>(tally.people.entrySet());
         people.sort(Map.Entry.comparingByKey(PERSON_ORDER));
+        addTo(p, List.of(p.ACTOR, p.REPOSITORY_ID, p.ACTIVITY_DAY), PERSON_COLUMNS, people.stream()
+                .filter(e -> !Tally.isZero(e.getValue()))
+                .map(e -> row(PERSON_COLUMNS, e.getValue(), e.getKey().actor(), e.getKey().repositoryId(), e.getKey().day()))
+                .toList());
+        var d = AN_REPOSITORY_DAY;
         var repositories = new ArrayList<>(tally.repositories.entrySet());
         repositories.sort(Map.Entry.comparingByKey(REPOSITORY_ORDER));
-        for (Map.Entry<PersonDay, long[]> e : people) {
-            if (Tally.isZero(e.getValue())) {
-                continue;
-            }
-            PersonDay k = e.getKey();
-            var insert = db.insertQuery(AN_PERSON_DAY);
-            insert.addValue(AN_PERSON_DAY.ACTOR, k.actor());
-            insert.addValue(AN_PERSON_DAY.REPOSITORY_ID, k.repositoryId());
-            insert.addValue(AN_PERSON_DAY.ACTIVITY_DAY, k.day());
-            queries.add(upsert(insert, AN_PERSON_DAY, PERSON_COLUMNS, e.getValue()));
-        }
-        for (Map.Entry<RepositoryDay, long[]> e : repositories) {
-            if (Tally.isZero(e.getValue())) {
-                continue;
-            }
-            RepositoryDay k = e.getKey();
-            var insert = db.insertQuery(AN_REPOSITORY_DAY);
-            insert.addValue(AN_REPOSITORY_DAY.REPOSITORY_ID, k.repositoryId());
-            insert.addValue(AN_REPOSITORY_DAY.ACTIVITY_DAY, k.day());
-            queries.add(upsert(insert, AN_REPOSITORY_DAY, REPOSITORY_COLUMNS, e.getValue()));
-        }
-        if (queries.size() == 1) {
-            queries.getFirst().execute();
-        } else if (!queries.isEmpty()) {
-            db.batch(queries).execute();
-        }
+        addTo(d, List.of(d.REPOSITORY_ID, d.ACTIVITY_DAY), REPOSITORY_COLUMNS, repositories.stream()
+                .filter(e -> !Tally.isZero(e.getValue()))
+                .map(e -> row(REPOSITORY_COLUMNS, e.getValue(), e.getKey().repositoryId(), e.getKey().day()))
+                .toList());
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <R extends Record> Query upsert(InsertQuery<R> insert, Table<R> table, List<Field<? extends Number>> columns,
-                                                   long[] values) {
-        insert.onDuplicateKeyUpdate(true);
-        for (int i = 0; i < columns.size(); i++) {
-            Field column = columns.get(i);
-            insert.addValue(column, convert(column, values[i]));
-            if (values[i] != 0) {
-                plus(insert, columns.get(i), values[i]);
-            }
+    /** Inserts each row (key, then values), or adds its values to the row with that key. */
+    private void addTo(Table<?> table, List<Field<?>> key, List<Field<? extends Number>> columns, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
         }
-        return insert;
+        this.rows.write(table.getName() + ": add", () -> {
+            List<Field<?>> all = new ArrayList<>(key);
+            all.addAll(columns);
+            Map<Field<?>, Field<?>> sums = new LinkedHashMap<>();
+            columns.forEach(column -> sums.put(column, plusExcluded(column)));
+            return db.insertInto(table, all).values(new Object[all.size()]).onDuplicateKeyUpdate().set(sums);
+        }, rows);
     }
 
-    private static <T extends Number> void plus(InsertQuery<?> insert, Field<T> column, long value) {
-        Field<T> sum = column.plus(value);
-        insert.addValueForUpdate(column, sum);
+    private static <T extends Number> Field<T> plusExcluded(Field<T> column) {
+        return column.plus(DSL.excluded(column));
     }
 
     private static Object convert(Field<?> column, long value) {
@@ -181,7 +169,7 @@ class Aggregates {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <R extends Record> Query update(Table<R> table, List<Field<? extends Number>> columns, long[] values, Condition row) {
-        Map<Field<?>, Object> set = new java.util.LinkedHashMap<>();
+        Map<Field<?>, Object> set = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             set.put(columns.get(i), convert(columns.get(i), values[i]));
         }

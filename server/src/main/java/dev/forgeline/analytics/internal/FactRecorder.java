@@ -1,10 +1,13 @@
 package dev.forgeline.analytics.internal;
 
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.TreeMap;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -30,9 +33,9 @@ import dev.forgeline.schema.tables.records.AnDeploymentRecord;
 import dev.forgeline.schema.tables.records.AnIncidentRecord;
 
 /**
- * Keeps the facts and the daily aggregates up to date as each forge event is recorded, in the ingest
- * transaction. Every update converges whatever the order and however often an event comes: inserts are
- * idempotent, times only move to the earliest, and aggregates change by (new contribution − old).
+ * Keeps the facts and the daily aggregates up to date as forge events are recorded, in the ingest transaction.
+ * Every update converges whatever the order and however often an event comes: inserts are idempotent, times only
+ * move to the earliest, and aggregates change by (new contribution − old).
  */
 @Component
 class FactRecorder {
@@ -43,8 +46,7 @@ class FactRecorder {
     private final ProductionEnvironments production;
     private final boolean enabled;
     private final String incidentLabel;
-    private final Object lockedKey = new Object();
-    private final Object tallyKey = new Object();
+    private final Object batchKey = new Object();
 
     FactRecorder(FactStore facts, Aggregates aggregates, ProductionEnvironments production, ForgelineProperties settings) {
         this.facts = facts;
@@ -57,36 +59,47 @@ class FactRecorder {
 
     @EventListener
     void on(ActivityRecorded recorded) {
-        if (!enabled) {
+        if (!enabled || !matters(recorded.event())) {
             return;
         }
-        long repo = recorded.repositoryId();
-        if (!matters(recorded.event())) {
-            return;
+        // The events of one transaction (a batch of one repository's deliveries) are applied together just before
+        // the commit: what they will read is then read in a few statements, and what they change written in a few.
+        List<ActivityRecorded> batch = TransactionScoped.get(batchKey, ArrayList::new, this::record);
+        if (batch != null) {
+            batch.add(recorded);
+        } else {
+            record(List.of(recorded));
         }
-        // Many events in one transaction (a batch of one repository's deliveries) lock once and add up their
-        // contributions, written once just before the commit.
-        Set<Long> locked = TransactionScoped.get(lockedKey, HashSet::new, done -> { });
-        if (locked == null || locked.add(repo)) {
-            facts.lockRepository(repo);
-        }
-        Tally pending = TransactionScoped.get(tallyKey, Tally::new, aggregates::add);
-        Tally tally = pending != null ? pending : new Tally();
-        switch (recorded.event()) {
-            case Push push -> push(repo, push, tally);
-            case PullRequest pr -> pullRequest(repo, pr.repo().provider(), pr.pullRequest(), mergedBy(pr), tally);
-            case Review review -> review(repo, review, tally);
-            case Comment comment -> comment(repo, comment, tally);
-            case Issue issue -> issue(repo, issue, tally);
+    }
+
+    private void record(List<ActivityRecorded> recorded) {
+        // One repository after another, in one order, so that concurrent transactions cannot deadlock on their locks.
+        Map<Long, List<ForgeEvent>> byRepository = new TreeMap<>();
+        recorded.forEach(r -> byRepository.computeIfAbsent(r.repositoryId(), k -> new ArrayList<>()).add(r.event()));
+        byRepository.forEach((repo, events) -> {
+            FactBatch batch = FactBatch.open(facts, repo, wanted(repo, events));
+            events.forEach(event -> apply(batch, event));
+            batch.flush();
+            aggregates.add(batch.tally);
+        });
+    }
+
+    private void apply(FactBatch b, ForgeEvent event) {
+        switch (event) {
+            case Push push -> push(b, push);
+            case PullRequest pr -> pullRequest(b, pr.repo().provider(), pr.pullRequest(), mergedBy(pr));
+            case Review review -> review(b, review);
+            case Comment comment -> comment(b, comment);
+            case Issue issue -> issue(b, issue);
             case Deployment d -> {
                 if (d.forgeId() != null) {
-                    deployment(repo, "deployment", d.forgeId(), d.environment(), d.sha(), d.createdAt(),
-                            "success".equals(d.state()) ? d.stateAt() : null, tally);
+                    deployment(b, "deployment", d.forgeId(), d.environment(), d.sha(), d.createdAt(),
+                            "success".equals(d.state()) ? d.stateAt() : null);
                 }
             }
             case Pipeline p -> {
                 if ("success".equals(p.status()) && p.finishedAt() != null && p.forgeId() != null) {
-                    deployment(repo, "pipeline", p.forgeId(), p.name(), p.sha(), p.createdAt(), p.finishedAt(), tally);
+                    deployment(b, "pipeline", p.forgeId(), p.name(), p.sha(), p.createdAt(), p.finishedAt());
                 }
             }
             case ForgeEvent.PipelineJob ignored -> {
@@ -94,9 +107,84 @@ class FactRecorder {
             case ForgeEvent.Release ignored -> {
             }
         }
-        if (pending == null) {
-            aggregates.add(tally);
+    }
+
+    /**
+     * What the events will ask the facts about. Asking for more than they do costs a larger read, and for less a
+     * statement more when they ask; what they read is the same.
+     */
+    private FactBatch.Wanted wanted(long repo, List<ForgeEvent> events) {
+        FactBatch.Wanted w = new FactBatch.Wanted();
+        for (ForgeEvent event : events) {
+            switch (event) {
+                case Push push -> {
+                    String branch = branch(push);
+                    for (ForgeEvent.Commit c : push.commits()) {
+                        if (c.sha() != null && c.authoredAt() != null) {
+                            w.shas.add(c.sha());
+                            if (branch != null) {
+                                w.pushedBranches.add(branch);
+                                w.pushedFrom = Facts.earliest(w.pushedFrom, c.authoredAt());
+                            }
+                        }
+                    }
+                }
+                case PullRequest pr -> wanted(w, pr.pullRequest());
+                case Review review -> {
+                    wanted(w, review.pullRequest());
+                    w.pullRequests.add(review.pullRequestNumber());
+                    if (review.forgeId() != null) {
+                        w.reviews.add(review.forgeId());
+                    }
+                }
+                case Comment comment -> {
+                    if (comment.forgeId() != null && comment.target() != null && comment.target().matches("\\d{1,18}")) {
+                        w.pullRequests.add(Long.parseLong(comment.target()));
+                        w.comments.add(comment.forgeId());
+                    }
+                }
+                case Issue issue -> w.issues.add(issue.number());
+                // Only a production deployment asks which pull requests it deploys and which incidents follow it.
+                case Deployment d -> {
+                    if (d.forgeId() != null) {
+                        w.deployments.add(d.forgeId());
+                        if ("success".equals(d.state()) && d.stateAt() != null
+                                && production.isProduction(repo, "deployment", d.environment())) {
+                            w.deployed(d.stateAt());
+                        }
+                    }
+                }
+                case Pipeline p -> {
+                    if (p.forgeId() != null && p.finishedAt() != null) {
+                        w.deployments.add(p.forgeId());
+                        if (production.isProduction(repo, "pipeline", p.name())) {
+                            w.deployed(p.finishedAt());
+                        }
+                    }
+                }
+                case ForgeEvent.PipelineJob ignored -> {
+                }
+                case ForgeEvent.Release ignored -> {
+                }
+            }
         }
+        return w;
+    }
+
+    private static void wanted(FactBatch.Wanted w, PullRequestSnapshot s) {
+        if (s != null) {
+            w.pullRequests.add(s.number());
+            if (s.mergedAt() != null) {
+                w.merged(s.mergedAt());
+            }
+            if (s.headRef() != null) {
+                w.headRefs.add(s.headRef());
+            }
+        }
+    }
+
+    private static String branch(Push push) {
+        return push.ref() != null && push.ref().startsWith("refs/heads/") ? push.ref().substring("refs/heads/".length()) : null;
     }
 
     private static boolean matters(ForgeEvent event) {
@@ -127,19 +215,19 @@ class FactRecorder {
 
     // Pull requests ----------------------------------------------------------------------------------------
 
-    private void pullRequest(long repo, String provider, PullRequestSnapshot s, String mergedBy, Tally tally) {
-        PullRequestFact old = facts.lockPullRequest(repo, s.number());
-        PullRequestFact next = derive(old, merge(old, repo, provider, s, mergedBy));
-        change(old, next, tally);
+    private void pullRequest(FactBatch b, String provider, PullRequestSnapshot s, String mergedBy) {
+        PullRequestFact old = b.pullRequest(s.number());
+        PullRequestFact next = derive(b, old, merge(old, b.repo, provider, s, mergedBy));
+        change(b, old, next);
     }
 
-    private void change(PullRequestFact old, PullRequestFact next, Tally tally) {
+    private void change(FactBatch b, PullRequestFact old, PullRequestFact next) {
         if (Objects.equals(old, next)) {
             return;
         }
-        facts.write(old, next);
-        contributions.add(tally, old, -1);
-        contributions.add(tally, next, +1);
+        b.write(next);
+        contributions.add(b.tally, old, -1);
+        contributions.add(b.tally, next, +1);
     }
 
     private static int rank(String state) {
@@ -176,22 +264,22 @@ class FactRecorder {
     }
 
     /** Fills in what other facts say about the pull request, when what it depends on changed. */
-    private PullRequestFact derive(PullRequestFact old, PullRequestFact pr) {
-        long repo = pr.repositoryId();
+    private PullRequestFact derive(FactBatch b, PullRequestFact old, PullRequestFact pr) {
         Instant firstCommit = old != null && Objects.equals(old.headRef(), pr.headRef())
-                ? pr.firstCommitAt() : facts.firstCommit(repo, pr.headRef());
+                ? pr.firstCommitAt() : b.firstCommit(pr.headRef());
         boolean sameAuthor = old != null && Objects.equals(old.author(), pr.author());
-        Instant firstResponse = sameAuthor ? pr.firstResponseAt() : facts.firstResponse(repo, pr.number(), pr.author(), null);
-        Instant firstReview = sameAuthor ? pr.firstReviewAt() : facts.firstResponse(repo, pr.number(), pr.author(), "review");
+        Instant firstResponse = sameAuthor ? pr.firstResponseAt() : b.firstResponse(pr.number(), pr.author(), null);
+        Instant firstReview = sameAuthor ? pr.firstReviewAt() : b.firstResponse(pr.number(), pr.author(), "review");
         Instant deployed = old != null && Objects.equals(old.mergedAt(), pr.mergedAt())
-                ? pr.deployedAt() : (pr.mergedAt() == null ? null : facts.firstDeploymentAfter(repo, pr.mergedAt()));
+                ? pr.deployedAt() : (pr.mergedAt() == null ? null : b.firstDeploymentAfter(pr.mergedAt()));
         return pr.withDerived(firstCommit, firstResponse, firstReview, deployed);
     }
 
-    private void review(long repo, Review review, Tally tally) {
+    private void review(FactBatch b, Review review) {
+        long repo = b.repo;
         String provider = review.repo().provider();
         if (review.pullRequest() != null) {
-            pullRequest(repo, provider, review.pullRequest(), null, tally);
+            pullRequest(b, provider, review.pullRequest(), null);
         }
         String reviewer = actor(provider, review.reviewer());
         if (review.submittedAt() == null || reviewer == null || review.forgeId() == null) {
@@ -199,54 +287,54 @@ class FactRecorder {
         }
         String prAuthor = review.pullRequest() == null ? null : actor(provider, review.pullRequest().author());
         long number = review.pullRequestNumber();
-        if (!facts.insertResponse(repo, number, "review", review.forgeId(), reviewer, prAuthor, review.submittedAt())) {
+        if (!b.addResponse(number, "review", review.forgeId(), reviewer, prAuthor, review.submittedAt())) {
             return;
         }
-        contributions.add(tally, new ResponseFact(repo, number, "review", reviewer, prAuthor, review.submittedAt()), +1);
+        contributions.add(b.tally, new ResponseFact(repo, number, "review", reviewer, prAuthor, review.submittedAt()), +1);
         if (!reviewer.equals(prAuthor)) {
-            ReviewerFact old = facts.lockReviewer(repo, number, reviewer);
+            ReviewerFact old = b.reviewer(number, reviewer);
             ReviewerFact next = new ReviewerFact(repo, number, reviewer,
                     Facts.earliest(old == null ? null : old.firstAt(), review.submittedAt()));
             if (!next.equals(old)) {
-                facts.write(old, next);
-                contributions.add(tally, old, -1);
-                contributions.add(tally, next, +1);
+                b.write(next);
+                contributions.add(b.tally, old, -1);
+                contributions.add(b.tally, next, +1);
             }
         }
-        answered(repo, number, reviewer, review.submittedAt(), true, tally);
+        answered(b, number, reviewer, review.submittedAt(), true);
     }
 
-    private void comment(long repo, Comment comment, Tally tally) {
+    private void comment(FactBatch b, Comment comment) {
         String author = actor(comment.repo().provider(), comment.author());
         if (!"pull_request".equals(comment.targetKind()) || author == null || comment.createdAt() == null
                 || comment.forgeId() == null || comment.target() == null || !comment.target().matches("\\d{1,18}")) {
             return;
         }
         long number = Long.parseLong(comment.target());
-        if (facts.insertResponse(repo, number, "comment", comment.forgeId(), author, null, comment.createdAt())) {
-            contributions.add(tally, new ResponseFact(repo, number, "comment", author, null, comment.createdAt()), +1);
-            answered(repo, number, author, comment.createdAt(), false, tally);
+        if (b.addResponse(number, "comment", comment.forgeId(), author, null, comment.createdAt())) {
+            contributions.add(b.tally, new ResponseFact(b.repo, number, "comment", author, null, comment.createdAt()), +1);
+            answered(b, number, author, comment.createdAt(), false);
         }
     }
 
     /** A review or comment moves the pull request's first answer earlier when it comes from someone else. */
-    private void answered(long repo, long number, String actor, Instant at, boolean isReview, Tally tally) {
-        PullRequestFact old = facts.lockPullRequest(repo, number);
+    private void answered(FactBatch b, long number, String actor, Instant at, boolean isReview) {
+        PullRequestFact old = b.pullRequest(number);
         if (old == null || actor.equals(old.author())) {
             return; // the pull request, when it comes, looks its answers up
         }
-        change(old, old.withDerived(old.firstCommitAt(), Facts.earliest(old.firstResponseAt(), at),
-                isReview ? Facts.earliest(old.firstReviewAt(), at) : old.firstReviewAt(), old.deployedAt()), tally);
+        change(b, old, old.withDerived(old.firstCommitAt(), Facts.earliest(old.firstResponseAt(), at),
+                isReview ? Facts.earliest(old.firstReviewAt(), at) : old.firstReviewAt(), old.deployedAt()));
     }
 
     // Commits ------------------------------------------------------------------------------------------------
 
-    private void push(long repo, Push push, Tally tally) {
+    private void push(FactBatch b, Push push) {
+        long repo = b.repo;
         String provider = push.repo().provider();
-        String branch = push.ref() != null && push.ref().startsWith("refs/heads/") ? push.ref().substring("refs/heads/".length()) : null;
+        String branch = branch(push);
         Instant earliest = null;
-        java.util.Map<String, Instant> onBranch = new java.util.LinkedHashMap<>();
-        java.util.Map<String, FactStore.CommitRow> rows = new java.util.LinkedHashMap<>();
+        Map<String, FactStore.CommitRow> rows = new LinkedHashMap<>();
         for (ForgeEvent.Commit c : push.commits()) {
             if (c.sha() == null || c.authoredAt() == null) {
                 continue;
@@ -257,32 +345,32 @@ class FactRecorder {
                         c.additions() == null ? 0 : c.additions(), c.deletions() == null ? 0 : c.deletions()));
             }
             if (branch != null) {
-                onBranch.putIfAbsent(c.sha(), c.authoredAt());
                 earliest = Facts.earliest(earliest, c.authoredAt());
             }
         }
         if (!rows.isEmpty()) {
             // Under the repository's lock nobody else inserts these commits: the known ones are exactly the old ones.
-            var known = facts.knownCommits(repo, rows.keySet());
+            var known = b.knownCommits(rows.keySet());
             var fresh = rows.values().stream().filter(r -> !known.contains(r.sha())).toList();
-            facts.insertCommits(fresh);
+            b.addCommits(fresh);
             for (var r : fresh) {
-                contributions.add(tally, new CommitFact(repo, r.actor(), r.authoredAt(), r.additions(), r.deletions()), +1);
+                contributions.add(b.tally, new CommitFact(repo, r.actor(), r.authoredAt(), r.additions(), r.deletions()), +1);
             }
         }
-        facts.insertBranchCommits(repo, branch, onBranch);
         if (earliest != null) {
+            b.pushed(branch, earliest);
             Instant first = earliest;
-            for (PullRequestFact old : facts.lockPullRequestsOfBranch(repo, branch, first)) {
-                change(old, old.withDerived(first, old.firstResponseAt(), old.firstReviewAt(), old.deployedAt()), tally);
+            for (PullRequestFact old : b.pullRequestsOfBranch(branch, first)) {
+                change(b, old, old.withDerived(first, old.firstResponseAt(), old.firstReviewAt(), old.deployedAt()));
             }
         }
     }
 
     // Deployments and incidents ------------------------------------------------------------------------------
 
-    private void deployment(long repo, String source, String forgeId, String environment, String sha, Instant created,
-                            Instant succeededAt, Tally tally) {
+    private void deployment(FactBatch b, String source, String forgeId, String environment, String sha, Instant created,
+                            Instant succeededAt) {
+        long repo = b.repo;
         // Most deployments are told of once: inserted in one statement, without looking for a row first.
         AnDeploymentRecord fresh = facts.newDeployment();
         fresh.setRepositoryId(repo);
@@ -294,11 +382,11 @@ class FactRecorder {
         fresh.setCreatedAt(FactStore.time(created));
         fresh.setFinishedAt(FactStore.time(succeededAt));
         fresh.setProduction(production.isProduction(repo, source, environment));
-        if (facts.insertDeployment(fresh)) {
-            deploymentChanged(repo, null, FactStore.deployment(fresh), tally);
+        if (b.addDeployment(fresh)) {
+            deploymentChanged(b, null, FactStore.deployment(fresh));
             return;
         }
-        AnDeploymentRecord row = facts.lockDeployment(repo, source, forgeId);
+        AnDeploymentRecord row = b.deployment(source, forgeId);
         DeploymentFact old = FactStore.deployment(row);
         if (row.getEnvironment() == null) {
             row.setEnvironment(environment);
@@ -313,31 +401,31 @@ class FactRecorder {
         if (next.equals(old) && FactStore.instant(row.getCreatedAt()) != null && !row.changed()) {
             return;
         }
-        row.store();
-        deploymentChanged(repo, old, next, tally);
+        b.changed(row);
+        deploymentChanged(b, old, next);
     }
 
-    private void deploymentChanged(long repo, DeploymentFact old, DeploymentFact next, Tally tally) {
-        contributions.add(tally, old, -1);
-        contributions.add(tally, next, +1);
+    private void deploymentChanged(FactBatch b, DeploymentFact old, DeploymentFact next) {
+        contributions.add(b.tally, old, -1);
+        contributions.add(b.tally, next, +1);
         boolean finishedEarlier = old == null || !old.counts() || next.finishedAt().isBefore(old.finishedAt());
         if (next.counts() && finishedEarlier) {
-            deployed(repo, next, tally);
+            deployed(b, next);
         }
     }
 
     /** A production deployment finished: merged PRs before it are deployed by then, later incidents are blamed on it. */
-    private void deployed(long repo, DeploymentFact d, Tally tally) {
+    private void deployed(FactBatch b, DeploymentFact d) {
         var finished = FactStore.time(d.finishedAt());
-        for (PullRequestFact old : facts.lockPullRequestsMergedBy(repo, d.finishedAt())) {
-            change(old, old.withDerived(old.firstCommitAt(), old.firstResponseAt(), old.firstReviewAt(), d.finishedAt()), tally);
+        for (PullRequestFact old : b.pullRequestsMergedBy(d.finishedAt())) {
+            change(b, old, old.withDerived(old.firstCommitAt(), old.firstResponseAt(), old.firstReviewAt(), d.finishedAt()));
         }
-        for (AnIncidentRecord incident : facts.lockIncidentsFrom(repo, d.finishedAt())) {
+        for (AnIncidentRecord incident : b.incidentsFrom(d.finishedAt())) {
             if (d.source().equals(incident.getDeploymentSource()) && d.forgeId().equals(incident.getDeploymentForgeId())) {
                 incident.setDeploymentFinishedAt(finished); // the same culprit, now known to have finished earlier
                 incident.store();
             } else if (later(d, incident)) {
-                link(incident, d.source(), d.forgeId(), d.finishedAt(), tally);
+                link(b, incident, d.source(), d.forgeId(), d.finishedAt());
             }
         }
     }
@@ -355,7 +443,7 @@ class FactRecorder {
         return bySource != 0 ? bySource > 0 : d.forgeId().compareTo(incident.getDeploymentForgeId()) > 0;
     }
 
-    private void link(AnIncidentRecord incident, String source, String forgeId, Instant finished, Tally tally) {
+    private void link(FactBatch b, AnIncidentRecord incident, String source, String forgeId, Instant finished) {
         boolean counted = incident.getIsIncident() && incident.getDeploymentSource() != null;
         String oldSource = incident.getDeploymentSource();
         String oldForgeId = incident.getDeploymentForgeId();
@@ -364,28 +452,29 @@ class FactRecorder {
         incident.setDeploymentFinishedAt(FactStore.time(finished));
         incident.store();
         if (counted) {
-            countIncident(incident.getRepositoryId(), oldSource, oldForgeId, -1, tally);
+            countIncident(b, oldSource, oldForgeId, -1);
         }
         if (incident.getIsIncident() && source != null) {
-            countIncident(incident.getRepositoryId(), source, forgeId, +1, tally);
+            countIncident(b, source, forgeId, +1);
         }
     }
 
-    private void countIncident(long repo, String source, String forgeId, int delta, Tally tally) {
-        AnDeploymentRecord row = facts.lockDeployment(repo, source, forgeId);
+    private void countIncident(FactBatch b, String source, String forgeId, int delta) {
+        AnDeploymentRecord row = b.deployment(source, forgeId);
         if (row == null) {
             return;
         }
         DeploymentFact old = FactStore.deployment(row);
         row.setIncidentCount(row.getIncidentCount() + delta);
-        row.store();
-        contributions.add(tally, old, -1);
-        contributions.add(tally, FactStore.deployment(row), +1);
+        b.changed(row);
+        contributions.add(b.tally, old, -1);
+        contributions.add(b.tally, FactStore.deployment(row), +1);
     }
 
-    private void issue(long repo, Issue issue, Tally tally) {
+    private void issue(FactBatch b, Issue issue) {
+        long repo = b.repo;
         boolean labelled = issue.labels() != null && issue.labels().stream().anyMatch(incidentLabel::equalsIgnoreCase);
-        AnIncidentRecord row = facts.lockIncident(repo, issue.number());
+        AnIncidentRecord row = b.incident(issue.number());
         if ((row == null && !labelled) || issue.createdAt() == null) {
             return;
         }
@@ -400,6 +489,7 @@ class FactRecorder {
             row.setIsIncident(false);
             row.setResolvedAt(FactStore.time(resolved));
             row.store();
+            b.added(row);
         }
         boolean newer = !snapshotAt.isBefore(row.getSnapshotAt().toInstant());
         boolean wasCounted = row.getIsIncident() && row.getDeploymentSource() != null;
@@ -412,7 +502,7 @@ class FactRecorder {
             row.setIsIncident(labelled);
         }
         if (createdMoved) {
-            AnDeploymentRecord culprit = facts.latestDeploymentAtOrBefore(repo, created);
+            AnDeploymentRecord culprit = b.latestDeploymentAtOrBefore(created);
             String oldSource = row.getDeploymentSource();
             String oldForgeId = row.getDeploymentForgeId();
             row.setDeploymentSource(culprit == null ? null : culprit.getSource());
@@ -420,17 +510,17 @@ class FactRecorder {
             row.setDeploymentFinishedAt(culprit == null ? null : culprit.getFinishedAt());
             row.store();
             if (wasCounted) {
-                countIncident(repo, oldSource, oldForgeId, -1, tally);
+                countIncident(b, oldSource, oldForgeId, -1);
             }
         } else {
             row.store();
             if (wasCounted && !row.getIsIncident()) {
-                countIncident(repo, row.getDeploymentSource(), row.getDeploymentForgeId(), -1, tally);
+                countIncident(b, row.getDeploymentSource(), row.getDeploymentForgeId(), -1);
             }
         }
         boolean counted = row.getIsIncident() && row.getDeploymentSource() != null;
         if (counted && (createdMoved || !wasCounted)) {
-            countIncident(repo, row.getDeploymentSource(), row.getDeploymentForgeId(), +1, tally);
+            countIncident(b, row.getDeploymentSource(), row.getDeploymentForgeId(), +1);
         }
     }
 }

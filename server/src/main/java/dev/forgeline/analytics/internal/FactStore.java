@@ -1,6 +1,6 @@
 package dev.forgeline.analytics.internal;
 
-import static dev.forgeline.schema.Tables.AN_BRANCH_COMMIT;
+import static dev.forgeline.schema.Tables.AN_BRANCH;
 import static dev.forgeline.schema.Tables.AN_COMMIT;
 import static dev.forgeline.schema.Tables.AN_DEPLOYMENT;
 import static dev.forgeline.schema.Tables.AN_INCIDENT;
@@ -15,40 +15,41 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.analytics.internal.Facts.DeploymentFact;
 import dev.forgeline.analytics.internal.Facts.PullRequestFact;
 import dev.forgeline.analytics.internal.Facts.ReviewerFact;
-import dev.forgeline.platform.TransactionScoped;
 import dev.forgeline.schema.tables.records.AnDeploymentRecord;
 import dev.forgeline.schema.tables.records.AnIncidentRecord;
 import dev.forgeline.schema.tables.records.AnPullRequestRecord;
 
-/** Reads and writes the fact tables. Reads meant for an update lock the row, so concurrent events on one object queue up. */
+/**
+ * Reads and writes the fact tables. Reads meant for an update lock the rows; the repository's lock (an_repository_lock)
+ * already keeps concurrent writers of one repository's facts apart. {@link FactBatch} keeps what a batch of events
+ * reads and changes in between.
+ */
 @Repository
 class FactStore {
 
     private final DSLContext db;
-    private final Object pendingKey = new Object();
-    private final Object branchesReadKey = new Object();
+    private final RowBatches rows;
 
-    FactStore(DSLContext db) {
+    FactStore(DSLContext db, RowBatches rows) {
         this.db = db;
+        this.rows = rows;
     }
 
     static OffsetDateTime time(Instant instant) {
@@ -70,81 +71,58 @@ class FactStore {
 
     // Pull requests ----------------------------------------------------------------------------------------
 
-    /**
-     * The pull request, locked until the transaction ends, or null when there is none. In a transaction, pull
-     * requests once read are kept with their changes and written once, just before the commit: a batch of one
-     * repository's deliveries reads and changes the same few pull requests again and again.
-     */
+    /** The pull request, locked until the transaction ends, or null when there is none. */
     PullRequestFact lockPullRequest(long repositoryId, long number) {
-        Map<PullRequestKey, Pending> pending = pending();
-        PullRequestKey key = new PullRequestKey(repositoryId, number);
-        Pending known = pending == null ? null : pending.get(key);
-        if (known != null) {
-            return known.now;
-        }
-        PullRequestFact stored = db.selectFrom(AN_PULL_REQUEST)
-                .where(AN_PULL_REQUEST.REPOSITORY_ID.eq(repositoryId)).and(AN_PULL_REQUEST.NUMBER.eq(number))
-                .forUpdate().fetchOptional().map(FactStore::pullRequest).orElse(null);
-        if (pending != null) {
-            pending.put(key, new Pending(stored));
-        }
-        return stored;
+        return lockPullRequests(AN_PULL_REQUEST.REPOSITORY_ID.eq(repositoryId).and(AN_PULL_REQUEST.NUMBER.eq(number)))
+                .stream().findFirst().orElse(null);
     }
 
     /**
-     * The branch's pull requests whose first commit is unknown or later than the time, locked. Every push asks; in
-     * a transaction the stored rows are read once per branch unless a push brings an earlier commit than before.
+     * What a batch of events will ask for, locked, in one statement: the pull requests it names, those of the
+     * branches it pushes to whose first commit is unknown or later than branchFrom, and those merged by mergedTo
+     * whose deployment is unknown or later than mergedFrom.
      */
+    List<PullRequestFact> lockPullRequests(long repositoryId, Collection<Long> numbers, Collection<String> branches,
+                                           Instant branchFrom, Instant mergedFrom, Instant mergedTo) {
+        var p = AN_PULL_REQUEST;
+        Condition any = DSL.falseCondition();
+        if (!numbers.isEmpty()) {
+            any = any.or(p.NUMBER.in(numbers));
+        }
+        if (!branches.isEmpty()) {
+            any = any.or(p.HEAD_REF.in(branches).and(branchesFrom(branchFrom)));
+        }
+        if (mergedTo != null) {
+            any = any.or(mergedBy(mergedFrom, mergedTo));
+        }
+        return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(any));
+    }
+
+    /** The branch's pull requests whose first commit is unknown or later than the time, locked. */
     List<PullRequestFact> lockPullRequestsOfBranch(long repositoryId, String branch, Instant firstCommit) {
         var p = AN_PULL_REQUEST;
-        Predicate<PullRequestFact> matches = pr -> pr.repositoryId() == repositoryId && branch.equals(pr.headRef())
-                && (pr.firstCommitAt() == null || pr.firstCommitAt().isAfter(firstCommit));
-        Map<BranchKey, Instant> branchesRead = TransactionScoped.get(branchesReadKey, HashMap::new, read -> { });
-        BranchKey key = new BranchKey(repositoryId, branch);
-        Instant readFrom = branchesRead == null ? null : branchesRead.get(key);
-        if (readFrom != null && !firstCommit.isBefore(readFrom)) {
-            // Any stored row this would select was selected from readFrom on, and is among the pending ones.
-            return inMemory(pending(), matches);
-        }
-        if (branchesRead != null) {
-            branchesRead.put(key, firstCommit);
-        }
-        return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(p.HEAD_REF.eq(branch))
-                .and(p.FIRST_COMMIT_AT.isNull().or(p.FIRST_COMMIT_AT.gt(time(firstCommit)))), matches);
+        return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(p.HEAD_REF.eq(branch)).and(branchesFrom(firstCommit)));
     }
 
-    private record BranchKey(long repositoryId, String branch) {
+    private static Condition branchesFrom(Instant firstCommit) {
+        return AN_PULL_REQUEST.FIRST_COMMIT_AT.isNull().or(AN_PULL_REQUEST.FIRST_COMMIT_AT.gt(time(firstCommit)));
     }
 
     /** The pull requests merged at or before the time whose deployment is unknown or later than it, locked. */
     List<PullRequestFact> lockPullRequestsMergedBy(long repositoryId, Instant deployed) {
-        var p = AN_PULL_REQUEST;
-        return lockPullRequests(p.REPOSITORY_ID.eq(repositoryId).and(p.MERGED_AT.le(time(deployed)))
-                        .and(p.DEPLOYED_AT.isNull().or(p.DEPLOYED_AT.gt(time(deployed)))),
-                pr -> pr.repositoryId() == repositoryId && pr.mergedAt() != null && !pr.mergedAt().isAfter(deployed)
-                        && (pr.deployedAt() == null || pr.deployedAt().isAfter(deployed)));
+        return lockPullRequests(AN_PULL_REQUEST.REPOSITORY_ID.eq(repositoryId).and(mergedBy(deployed, deployed)));
     }
 
-    /**
-     * The pull requests the condition selects. In a transaction, what it changed but has not written yet counts:
-     * matches says of a pull request in memory what the condition says of a row.
-     */
-    private List<PullRequestFact> lockPullRequests(Condition condition, Predicate<PullRequestFact> matches) {
-        List<PullRequestFact> stored = db.selectFrom(AN_PULL_REQUEST).where(condition)
+    /** Merged by to, and not deployed by from: for from = to, the pull requests a deployment then deploys. */
+    private static Condition mergedBy(Instant from, Instant to) {
+        var p = AN_PULL_REQUEST;
+        return p.MERGED_AT.le(time(to)).and(p.DEPLOYED_AT.isNull().or(p.DEPLOYED_AT.gt(time(from))));
+    }
+
+    private List<PullRequestFact> lockPullRequests(Condition condition) {
+        return db.selectFrom(AN_PULL_REQUEST).where(condition)
                 .orderBy(AN_PULL_REQUEST.REPOSITORY_ID, AN_PULL_REQUEST.NUMBER)
                 .forUpdate().fetch(FactStore::pullRequest);
-        Map<PullRequestKey, Pending> pending = pending();
-        if (pending == null) {
-            return stored;
-        }
-        stored.forEach(pr -> pending.putIfAbsent(new PullRequestKey(pr.repositoryId(), pr.number()), new Pending(pr)));
-        return inMemory(pending, matches);
-    }
-
-    private static List<PullRequestFact> inMemory(Map<PullRequestKey, Pending> pending, Predicate<PullRequestFact> matches) {
-        return pending.values().stream().map(known -> known.now).filter(pr -> pr != null && matches.test(pr))
-                .sorted(Comparator.comparingLong(PullRequestFact::repositoryId).thenComparingLong(PullRequestFact::number))
-                .toList();
     }
 
     static PullRequestFact pullRequest(AnPullRequestRecord r) {
@@ -153,45 +131,6 @@ class FactStore {
                 r.getMergedBy(), r.getMergeSha(), r.getHeadRef(), r.getAdditions(), r.getDeletions(),
                 instant(r.getFirstCommitAt()), instant(r.getFirstResponseAt()), instant(r.getFirstReviewAt()),
                 instant(r.getDeployedAt()));
-    }
-
-    /** Writes the pull request now, or in a transaction just before its commit. old is what lockPullRequest gave. */
-    void write(PullRequestFact old, PullRequestFact pr) {
-        if (Objects.equals(old, pr)) {
-            return;
-        }
-        Map<PullRequestKey, Pending> pending = pending();
-        if (pending != null) {
-            pending.computeIfAbsent(new PullRequestKey(pr.repositoryId(), pr.number()), key -> new Pending(old)).now = pr;
-            return;
-        }
-        writePullRequests(old == null ? List.of(pr) : List.of(), old == null ? List.of() : List.of(pr));
-    }
-
-    private record PullRequestKey(long repositoryId, long number) {
-    }
-
-    /** A pull request read in this transaction: as stored (null: no row yet) and as it is now. */
-    private static final class Pending {
-        final PullRequestFact stored;
-        PullRequestFact now;
-
-        Pending(PullRequestFact stored) {
-            this.stored = stored;
-            this.now = stored;
-        }
-    }
-
-    private Map<PullRequestKey, Pending> pending() {
-        return TransactionScoped.get(pendingKey, HashMap::new, pending -> {
-            List<PullRequestFact> inserts = new ArrayList<>();
-            List<PullRequestFact> updates = new ArrayList<>();
-            pending.values().stream()
-                    .filter(known -> known.now != null && !known.now.equals(known.stored))
-                    .sorted(Comparator.comparingLong((Pending known) -> known.now.repositoryId()).thenComparingLong(known -> known.now.number()))
-                    .forEach(known -> (known.stored == null ? inserts : updates).add(known.now));
-            writePullRequests(inserts, updates);
-        });
     }
 
     private static final List<Field<?>> PULL_REQUEST_VALUES = List.of(AN_PULL_REQUEST.AUTHOR, AN_PULL_REQUEST.STATE,
@@ -207,59 +146,54 @@ class FactStore {
                 time(pr.deployedAt())};
     }
 
-    /**
-     * One statement each for the new and the changed pull requests, rendered once and sent with every row's values:
-     * building SQL text is a large part of a delivery's cost. A concurrent insert of the same pull request fails the
-     * transaction, and ingest retries it.
-     */
-    private void writePullRequests(List<PullRequestFact> inserts, List<PullRequestFact> updates) {
+    /** The new and the changed pull requests. A concurrent insert of the same one fails the transaction, and ingest retries it. */
+    void writePullRequests(List<PullRequestFact> inserts, List<PullRequestFact> updates) {
         var p = AN_PULL_REQUEST;
-        if (!inserts.isEmpty()) {
-            List<Field<?>> columns = new ArrayList<>(List.of(p.REPOSITORY_ID, p.NUMBER));
-            columns.addAll(PULL_REQUEST_VALUES);
-            var batch = db.batch(db.insertInto(p, columns).values(new Object[columns.size()]));
-            for (PullRequestFact pr : inserts) {
-                batch = batch.bind(concat(new Object[] {pr.repositoryId(), pr.number()}, values(pr)));
-            }
-            batch.execute();
-        }
-        if (!updates.isEmpty()) {
-            Map<Field<?>, Object> set = new LinkedHashMap<>();
-            PULL_REQUEST_VALUES.forEach(column -> set.put(column, null));
-            var batch = db.batch(db.update(p).set(set).where(p.REPOSITORY_ID.eq((Long) null)).and(p.NUMBER.eq((Long) null)));
-            for (PullRequestFact pr : updates) {
-                batch = batch.bind(concat(values(pr), new Object[] {pr.repositoryId(), pr.number()}));
-            }
-            batch.execute();
-        }
+        insert(p, concat(List.of(p.REPOSITORY_ID, p.NUMBER), PULL_REQUEST_VALUES), false,
+                inserts.stream().map(pr -> concat(new Object[] {pr.repositoryId(), pr.number()}, values(pr))).toList());
+        update(p, PULL_REQUEST_VALUES, List.of(p.REPOSITORY_ID, p.NUMBER),
+                updates.stream().map(pr -> concat(values(pr), new Object[] {pr.repositoryId(), pr.number()})).toList());
     }
 
-    private static Object[] concat(Object[] a, Object[] b) {
-        Object[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
+    /** The earliest commit authored on each of the branches that has one: the start of coding time. */
+    Map<String, Instant> firstCommits(long repositoryId, Collection<String> branches) {
+        var b = AN_BRANCH;
+        Map<String, Instant> first = new HashMap<>();
+        if (!branches.isEmpty()) {
+            db.select(b.BRANCH, b.FIRST_COMMIT_AT).from(b).where(b.REPOSITORY_ID.eq(repositoryId)).and(b.BRANCH.in(branches))
+                    .forEach(r -> first.put(r.value1(), instant(r.value2())));
+        }
+        return first;
     }
 
-    /** The earliest commit authored on the branch: the start of coding time. */
-    Instant firstCommit(long repositoryId, String branch) {
-        if (branch == null) {
-            return null;
+    /** Moves each branch's first commit to the given time where that is earlier, or records it. */
+    void firstCommitsAt(long repositoryId, Map<String, Instant> firstByBranch) {
+        if (firstByBranch.isEmpty()) {
+            return;
         }
-        return instant(db.select(DSL.min(AN_BRANCH_COMMIT.AUTHORED_AT)).from(AN_BRANCH_COMMIT)
-                .where(AN_BRANCH_COMMIT.REPOSITORY_ID.eq(repositoryId)).and(AN_BRANCH_COMMIT.BRANCH.eq(branch))
-                .fetchOne(0, OffsetDateTime.class));
+        var b = AN_BRANCH;
+        rows.write("an_branch: first commit", () -> db.insertInto(b, b.REPOSITORY_ID, b.BRANCH, b.FIRST_COMMIT_AT)
+                        .values((Long) null, null, null)
+                        .onDuplicateKeyUpdate().set(b.FIRST_COMMIT_AT, DSL.least(b.FIRST_COMMIT_AT, DSL.excluded(b.FIRST_COMMIT_AT))),
+                firstByBranch.entrySet().stream().map(e -> new Object[] {repositoryId, e.getKey(), time(e.getValue())}).toList());
     }
 
-    /** The first review or comment (or only review, when kind is given) by someone other than the author. */
-    Instant firstResponse(long repositoryId, long number, String author, String kind) {
-        Condition condition = AN_RESPONSE.REPOSITORY_ID.eq(repositoryId).and(AN_RESPONSE.NUMBER.eq(number));
-        if (author != null) {
-            condition = condition.and(AN_RESPONSE.ACTOR.ne(author));
-        }
-        if (kind != null) {
-            condition = condition.and(AN_RESPONSE.KIND.eq(kind));
-        }
-        return instant(db.select(DSL.min(AN_RESPONSE.AT)).from(AN_RESPONSE).where(condition).fetchOne(0, OffsetDateTime.class));
+    /** A production deployment's key and finish. */
+    record Finish(String source, String forgeId, Instant finishedAt) {
+    }
+
+    /**
+     * The production deployments that finished from the first time up to the first one at or after the second,
+     * in order of their finish: for any merge between the two times, the first deployment at or after it is among them.
+     */
+    List<Finish> productionFinishes(long repositoryId, Instant from, Instant to) {
+        var d = AN_DEPLOYMENT;
+        Condition production = d.REPOSITORY_ID.eq(repositoryId).and(d.PRODUCTION.isTrue());
+        var firstAfter = DSL.select(DSL.min(d.FINISHED_AT)).from(d).where(production).and(d.FINISHED_AT.ge(time(to)));
+        return db.select(d.SOURCE, d.FORGE_ID, d.FINISHED_AT).from(d).where(production).and(d.FINISHED_AT.ge(time(from)))
+                .and(d.FINISHED_AT.le(DSL.coalesce(firstAfter.<OffsetDateTime>asField(), DSL.val(time(to), d.FINISHED_AT))))
+                .orderBy(d.FINISHED_AT, d.SOURCE, d.FORGE_ID)
+                .fetch(r -> new Finish(r.value1(), r.value2(), instant(r.value3())));
     }
 
     /** The finish of the first production deployment at or after the merge: the end of deploy time. */
@@ -272,89 +206,87 @@ class FactStore {
 
     // Responses, reviewers, commits --------------------------------------------------------------------------
 
-    boolean insertResponse(long repositoryId, long number, String kind, String forgeId, String actor, String prAuthor, Instant at) {
-        return db.insertInto(AN_RESPONSE)
-                .set(AN_RESPONSE.REPOSITORY_ID, repositoryId)
-                .set(AN_RESPONSE.NUMBER, number)
-                .set(AN_RESPONSE.KIND, kind)
-                .set(AN_RESPONSE.FORGE_ID, forgeId)
-                .set(AN_RESPONSE.ACTOR, actor)
-                .set(AN_RESPONSE.PR_AUTHOR, prAuthor)
-                .set(AN_RESPONSE.AT, time(at))
-                .onDuplicateKeyIgnore().execute() == 1;
+    /** A review or comment on a pull request, as an_response keeps it: its key is (kind, forgeId). */
+    record ResponseRow(long number, String kind, String forgeId, String actor, String prAuthor, Instant at) {
     }
 
-    ReviewerFact lockReviewer(long repositoryId, long number, String reviewer) {
-        return db.selectFrom(AN_PR_REVIEWER)
-                .where(AN_PR_REVIEWER.REPOSITORY_ID.eq(repositoryId)).and(AN_PR_REVIEWER.NUMBER.eq(number))
-                .and(AN_PR_REVIEWER.REVIEWER.eq(reviewer))
-                .forUpdate().fetchOptional()
-                .map(r -> new ReviewerFact(repositoryId, number, reviewer, instant(r.getFirstAt()))).orElse(null);
-    }
-
-    void write(ReviewerFact old, ReviewerFact now) {
-        if (old == null) {
-            db.insertInto(AN_PR_REVIEWER)
-                    .set(AN_PR_REVIEWER.REPOSITORY_ID, now.repositoryId())
-                    .set(AN_PR_REVIEWER.NUMBER, now.number())
-                    .set(AN_PR_REVIEWER.REVIEWER, now.reviewer())
-                    .set(AN_PR_REVIEWER.FIRST_AT, time(now.firstAt()))
-                    .execute();
-        } else {
-            db.update(AN_PR_REVIEWER).set(AN_PR_REVIEWER.FIRST_AT, time(now.firstAt()))
-                    .where(AN_PR_REVIEWER.REPOSITORY_ID.eq(now.repositoryId())).and(AN_PR_REVIEWER.NUMBER.eq(now.number()))
-                    .and(AN_PR_REVIEWER.REVIEWER.eq(now.reviewer()))
-                    .execute();
+    /** The responses to the pull requests, and those among the given reviews and comments whatever they answer. */
+    List<ResponseRow> responses(long repositoryId, Collection<Long> numbers, Collection<String> reviewIds,
+                                Collection<String> commentIds) {
+        var r = AN_RESPONSE;
+        Condition any = DSL.falseCondition();
+        if (!numbers.isEmpty()) {
+            any = any.or(r.NUMBER.in(numbers));
         }
+        if (!reviewIds.isEmpty()) {
+            any = any.or(r.KIND.eq("review").and(r.FORGE_ID.in(reviewIds)));
+        }
+        if (!commentIds.isEmpty()) {
+            any = any.or(r.KIND.eq("comment").and(r.FORGE_ID.in(commentIds)));
+        }
+        return db.selectFrom(r).where(r.REPOSITORY_ID.eq(repositoryId).and(any))
+                .fetch(x -> new ResponseRow(x.getNumber(), x.getKind(), x.getForgeId(), x.getActor(), x.getPrAuthor(), instant(x.getAt())));
+    }
+
+    void insertResponses(long repositoryId, List<ResponseRow> rows) {
+        var r = AN_RESPONSE;
+        insert(r, List.of(r.REPOSITORY_ID, r.NUMBER, r.KIND, r.FORGE_ID, r.ACTOR, r.PR_AUTHOR, r.AT), true, rows.stream()
+                .map(x -> new Object[] {repositoryId, x.number(), x.kind(), x.forgeId(), x.actor(), x.prAuthor(), time(x.at())})
+                .toList());
+    }
+
+    List<ReviewerFact> reviewers(long repositoryId, Collection<Long> numbers) {
+        var r = AN_PR_REVIEWER;
+        return numbers.isEmpty() ? List.of() : db.selectFrom(r).where(r.REPOSITORY_ID.eq(repositoryId)).and(r.NUMBER.in(numbers))
+                .forUpdate().fetch(x -> new ReviewerFact(repositoryId, x.getNumber(), x.getReviewer(), instant(x.getFirstAt())));
+    }
+
+    void writeReviewers(List<ReviewerFact> inserts, List<ReviewerFact> updates) {
+        var r = AN_PR_REVIEWER;
+        insert(r, List.of(r.REPOSITORY_ID, r.NUMBER, r.REVIEWER, r.FIRST_AT), false, inserts.stream()
+                .map(x -> new Object[] {x.repositoryId(), x.number(), x.reviewer(), time(x.firstAt())}).toList());
+        update(r, List.of(r.FIRST_AT), List.of(r.REPOSITORY_ID, r.NUMBER, r.REVIEWER), updates.stream()
+                .map(x -> new Object[] {time(x.firstAt()), x.repositoryId(), x.number(), x.reviewer()}).toList());
     }
 
     /** The commits among these that are already known (the repository's lock keeps this true until commit). */
     Set<String> knownCommits(long repositoryId, Collection<String> shas) {
-        return new HashSet<>(db.select(AN_COMMIT.SHA).from(AN_COMMIT)
+        return shas.isEmpty() ? new HashSet<>() : new HashSet<>(db.select(AN_COMMIT.SHA).from(AN_COMMIT)
                 .where(AN_COMMIT.REPOSITORY_ID.eq(repositoryId)).and(AN_COMMIT.SHA.in(shas)).fetch(AN_COMMIT.SHA));
     }
 
-    /** Inserts new commits in one statement. */
     void insertCommits(List<CommitRow> commits) {
-        if (commits.isEmpty()) {
-            return;
-        }
-        var insert = db.insertInto(AN_COMMIT, AN_COMMIT.REPOSITORY_ID, AN_COMMIT.SHA, AN_COMMIT.ACTOR, AN_COMMIT.AUTHORED_AT,
-                AN_COMMIT.ADDITIONS, AN_COMMIT.DELETIONS);
-        for (CommitRow c : commits) {
-            insert = insert.values(c.repositoryId(), c.sha(), c.actor(), time(c.authoredAt()), c.additions(), c.deletions());
-        }
-        insert.onDuplicateKeyIgnore().execute();
+        var c = AN_COMMIT;
+        insert(c, List.of(c.REPOSITORY_ID, c.SHA, c.ACTOR, c.AUTHORED_AT, c.ADDITIONS, c.DELETIONS), true, commits.stream()
+                .map(x -> new Object[] {x.repositoryId(), x.sha(), x.actor(), time(x.authoredAt()), x.additions(), x.deletions()})
+                .toList());
     }
 
     record CommitRow(long repositoryId, String sha, String actor, Instant authoredAt, int additions, int deletions) {
     }
 
-    /** Records which branch the commits were pushed to, in one statement. */
-    void insertBranchCommits(long repositoryId, String branch, Map<String, Instant> authoredBySha) {
-        if (authoredBySha.isEmpty()) {
-            return;
-        }
-        var insert = db.insertInto(AN_BRANCH_COMMIT, AN_BRANCH_COMMIT.REPOSITORY_ID, AN_BRANCH_COMMIT.BRANCH, AN_BRANCH_COMMIT.SHA,
-                AN_BRANCH_COMMIT.AUTHORED_AT);
-        for (var e : authoredBySha.entrySet()) {
-            insert = insert.values(repositoryId, branch, e.getKey(), time(e.getValue()));
-        }
-        insert.onDuplicateKeyIgnore().execute();
-    }
-
     // Deployments and incidents ------------------------------------------------------------------------------
 
-    AnDeploymentRecord lockDeployment(long repositoryId, String source, String forgeId) {
-        return db.selectFrom(AN_DEPLOYMENT)
-                .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(repositoryId)).and(AN_DEPLOYMENT.SOURCE.eq(source))
-                .and(AN_DEPLOYMENT.FORGE_ID.eq(forgeId))
-                .forUpdate().fetchOne();
+    /** The deployments with these forge ids, of any source, locked. */
+    List<AnDeploymentRecord> lockDeployments(long repositoryId, Collection<String> forgeIds) {
+        return forgeIds.isEmpty() ? List.of() : db.selectFrom(AN_DEPLOYMENT)
+                .where(AN_DEPLOYMENT.REPOSITORY_ID.eq(repositoryId)).and(AN_DEPLOYMENT.FORGE_ID.in(forgeIds))
+                .forUpdate().fetch();
     }
 
-    /** Inserts the deployment unless it is known: whether it was new. */
-    boolean insertDeployment(AnDeploymentRecord deployment) {
-        return db.insertInto(AN_DEPLOYMENT).set(deployment).onDuplicateKeyIgnore().execute() == 1;
+    private static final List<Field<?>> DEPLOYMENT_VALUES = List.of(AN_DEPLOYMENT.ENVIRONMENT, AN_DEPLOYMENT.SHA,
+            AN_DEPLOYMENT.CREATED_AT, AN_DEPLOYMENT.FINISHED_AT, AN_DEPLOYMENT.PRODUCTION, AN_DEPLOYMENT.INCIDENT_COUNT);
+    private static final List<Field<?>> DEPLOYMENT_KEY = List.of(AN_DEPLOYMENT.REPOSITORY_ID, AN_DEPLOYMENT.SOURCE,
+            AN_DEPLOYMENT.FORGE_ID);
+
+    /** The new and the changed deployments. */
+    void writeDeployments(List<AnDeploymentRecord> inserts, List<AnDeploymentRecord> updates) {
+        insert(AN_DEPLOYMENT, concat(DEPLOYMENT_KEY, DEPLOYMENT_VALUES), false,
+                inserts.stream().map(d -> concat(d.into(DEPLOYMENT_KEY.toArray(Field[]::new)).intoArray(),
+                        d.into(DEPLOYMENT_VALUES.toArray(Field[]::new)).intoArray())).toList());
+        update(AN_DEPLOYMENT, DEPLOYMENT_VALUES, DEPLOYMENT_KEY,
+                updates.stream().map(d -> concat(d.into(DEPLOYMENT_VALUES.toArray(Field[]::new)).intoArray(),
+                        d.into(DEPLOYMENT_KEY.toArray(Field[]::new)).intoArray())).toList());
     }
 
     static DeploymentFact deployment(AnDeploymentRecord r) {
@@ -375,6 +307,16 @@ class FactStore {
                 .limit(1).fetchOne();
     }
 
+    /** The incidents among the issues, and those created at or after the time (when given), locked. */
+    List<AnIncidentRecord> lockIncidents(long repositoryId, Collection<Long> numbers, Instant createdFrom) {
+        Condition any = numbers.isEmpty() ? DSL.falseCondition() : AN_INCIDENT.NUMBER.in(numbers);
+        if (createdFrom != null) {
+            any = any.or(AN_INCIDENT.CREATED_AT.ge(time(createdFrom)));
+        }
+        return db.selectFrom(AN_INCIDENT).where(AN_INCIDENT.REPOSITORY_ID.eq(repositoryId)).and(any)
+                .orderBy(AN_INCIDENT.NUMBER).forUpdate().fetch();
+    }
+
     AnIncidentRecord lockIncident(long repositoryId, long number) {
         return db.selectFrom(AN_INCIDENT)
                 .where(AN_INCIDENT.REPOSITORY_ID.eq(repositoryId)).and(AN_INCIDENT.NUMBER.eq(number))
@@ -390,5 +332,43 @@ class FactStore {
 
     AnIncidentRecord newIncident() {
         return db.newRecord(AN_INCIDENT);
+    }
+
+    // Writing many rows --------------------------------------------------------------------------------------
+
+    private void insert(Table<?> table, List<Field<?>> columns, boolean ignoreKnown, List<Object[]> rows) {
+        this.rows.write(table.getName() + (ignoreKnown ? ": insert new" : ": insert"), () -> {
+            var insert = db.insertInto(table, columns).values(new Object[columns.size()]);
+            return ignoreKnown ? insert.onDuplicateKeyIgnore() : insert;
+        }, rows);
+    }
+
+    /** Updates rows by key: each row is the set values followed by the key values. */
+    private void update(Table<?> table, List<Field<?>> set, List<Field<?>> key, List<Object[]> rows) {
+        this.rows.write(table.getName() + ": update", () -> {
+            Map<Field<?>, Object> values = new LinkedHashMap<>();
+            set.forEach(column -> values.put(column, null));
+            Condition where = DSL.noCondition();
+            for (Field<?> column : key) {
+                where = where.and(equalsParameter(column));
+            }
+            return db.update(table).set(values).where(where);
+        }, rows);
+    }
+
+    private static <T> Condition equalsParameter(Field<T> column) {
+        return column.eq((T) null);
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static List<Field<?>> concat(List<Field<?>> a, List<Field<?>> b) {
+        List<Field<?>> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
     }
 }

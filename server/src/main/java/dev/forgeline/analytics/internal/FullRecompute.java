@@ -1,6 +1,6 @@
 package dev.forgeline.analytics.internal;
 
-import static dev.forgeline.schema.Tables.AN_BRANCH_COMMIT;
+import static dev.forgeline.schema.Tables.AN_BRANCH;
 import static dev.forgeline.schema.Tables.AN_COMMIT;
 import static dev.forgeline.schema.Tables.AN_DEPLOYMENT;
 import static dev.forgeline.schema.Tables.AN_INCIDENT;
@@ -205,8 +205,8 @@ class FullRecompute implements RecurringJob {
      */
     private List<PullRequestFact> pullRequests(List<AnDeploymentRecord> all) {
         Map<Branch, Instant> firstCommits = new HashMap<>();
-        var b = AN_BRANCH_COMMIT;
-        for (var r : db.select(b.REPOSITORY_ID, b.BRANCH, DSL.min(b.AUTHORED_AT)).from(b).groupBy(b.REPOSITORY_ID, b.BRANCH).fetch()) {
+        var b = AN_BRANCH;
+        for (var r : db.select(b.REPOSITORY_ID, b.BRANCH, b.FIRST_COMMIT_AT).from(b).fetch()) {
             firstCommits.put(new Branch(r.value1(), r.value2()), r.value3().toInstant());
         }
         Map<Long, List<Instant>> deployments = new HashMap<>();
