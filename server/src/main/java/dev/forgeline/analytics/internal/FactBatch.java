@@ -89,7 +89,7 @@ final class FactBatch {
     private final Map<ReviewerKey, Pending<ReviewerFact>> reviewers = new HashMap<>();
     private final Set<Long> reviewersRead = new HashSet<>();
 
-    /** Deployments by (source, forge id): null where there is none. */
+    /** Deployments read or added, by (source, forge id); those of every forge id in deploymentsRead are here. */
     private final Map<DeploymentKey, AnDeploymentRecord> deployments = new HashMap<>();
     private final Set<DeploymentKey> newDeployments = new LinkedHashSet<>();
     private final Set<DeploymentKey> changedDeployments = new LinkedHashSet<>();
