@@ -56,7 +56,7 @@ class Aggregates {
 
     /**
      * Adds the tally to the rows in place: concurrent additions commute, so no update is lost. One statement per
-     * table, rendered once and sent with every row's values.
+     * table, sent with every row's values ({@link RowBatches}).
      */
     void add(Tally tally) {
         var p = AN_PERSON_DAY;
