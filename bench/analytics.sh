@@ -149,8 +149,14 @@ for route in ${ROUTES-summary dora cycle-time daily reliability compliance alert
   esac
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://localhost:$port$(head -1 "$paths")")
   [ "$code" = 200 ] || { echo "$route answered $code" >&2; exit 1; }
-  # Warm-up, then the measured run. Each connection's cycle is its pause plus the answer's time, so the pause is
-  # shortened by what the warm-up's answers took: the measured run then sends the rate asked for.
+  # The server's warm-up: every route for a while before any is measured, as a server that has run for a while.
+  PATHS_FILE="$paths" TOKEN="$token" PACE_MS=$pace wrk -t2 -c$connections -d10s -s "$root/bench/metrics.lua" \
+    "http://localhost:$port" >/dev/null
+done
+for route in ${ROUTES-summary dora cycle-time daily reliability compliance alerts}; do
+  paths="$home/paths-$route"
+  # A pacing run, then the measured run. Each connection's cycle is its pause plus the answer's time, so the pause
+  # is shortened by what the pacing run's answers took: the measured run then sends the rate asked for.
   warm=$(PATHS_FILE="$paths" TOKEN="$token" PACE_MS=$pace wrk -t2 -c$connections -d5s -s "$root/bench/metrics.lua" \
     "http://localhost:$port" | awk '/Requests\/sec/ {print $2}')
   paced=$(awk -v p="$pace" -v c="$connections" -v r="$rate" -v a="$warm" \
