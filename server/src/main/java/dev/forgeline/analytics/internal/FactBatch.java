@@ -393,7 +393,8 @@ final class FactBatch {
     }
 
     AnIncidentRecord incident(long number) {
-        if (incidentsRead.add(number)) {
+        // An incident incidentsFrom read is here already, as the batch has it.
+        if (incidentsRead.add(number) && !incidents.containsKey(number)) {
             AnIncidentRecord stored = store.lockIncident(repo, number);
             if (stored != null) {
                 incidents.putIfAbsent(number, stored);
@@ -410,7 +411,7 @@ final class FactBatch {
     /** The incidents created at or after the time, in order of their number. */
     List<AnIncidentRecord> incidentsFrom(Instant from) {
         if (incidentsReadFrom == null || from.isBefore(incidentsReadFrom)) {
-            store.lockIncidentsFrom(repo, from).forEach(i -> incidents.putIfAbsent(i.getNumber(), i));
+            store.lockIncidents(repo, List.of(), from).forEach(i -> incidents.putIfAbsent(i.getNumber(), i));
             incidentsReadFrom = from;
         }
         // Every stored incident created from then on was read; creation times only move earlier.

@@ -168,9 +168,6 @@ class FactStore {
 
     /** Moves each branch's first commit to the given time where that is earlier, or records it. */
     void firstCommitsAt(long repositoryId, Map<String, Instant> firstByBranch) {
-        if (firstByBranch.isEmpty()) {
-            return;
-        }
         var b = AN_BRANCH;
         rows.write("an_branch: first commit", () -> db.insertInto(b, b.REPOSITORY_ID, b.BRANCH, b.FIRST_COMMIT_AT)
                         .values((Long) null, null, null)
@@ -278,15 +275,18 @@ class FactStore {
             AN_DEPLOYMENT.CREATED_AT, AN_DEPLOYMENT.FINISHED_AT, AN_DEPLOYMENT.PRODUCTION, AN_DEPLOYMENT.INCIDENT_COUNT);
     private static final List<Field<?>> DEPLOYMENT_KEY = List.of(AN_DEPLOYMENT.REPOSITORY_ID, AN_DEPLOYMENT.SOURCE,
             AN_DEPLOYMENT.FORGE_ID);
+    /** The order of an insert's values, and of an update's: set values, then the key. */
+    private static final List<Field<?>> DEPLOYMENT_INSERTED = concat(DEPLOYMENT_KEY, DEPLOYMENT_VALUES);
+    private static final List<Field<?>> DEPLOYMENT_UPDATED = concat(DEPLOYMENT_VALUES, DEPLOYMENT_KEY);
 
     /** The new and the changed deployments. */
     void writeDeployments(List<AnDeploymentRecord> inserts, List<AnDeploymentRecord> updates) {
-        insert(AN_DEPLOYMENT, concat(DEPLOYMENT_KEY, DEPLOYMENT_VALUES), false,
-                inserts.stream().map(d -> concat(d.into(DEPLOYMENT_KEY.toArray(Field[]::new)).intoArray(),
-                        d.into(DEPLOYMENT_VALUES.toArray(Field[]::new)).intoArray())).toList());
-        update(AN_DEPLOYMENT, DEPLOYMENT_VALUES, DEPLOYMENT_KEY,
-                updates.stream().map(d -> concat(d.into(DEPLOYMENT_VALUES.toArray(Field[]::new)).intoArray(),
-                        d.into(DEPLOYMENT_KEY.toArray(Field[]::new)).intoArray())).toList());
+        insert(AN_DEPLOYMENT, DEPLOYMENT_INSERTED, false, inserts.stream().map(d -> values(d, DEPLOYMENT_INSERTED)).toList());
+        update(AN_DEPLOYMENT, DEPLOYMENT_VALUES, DEPLOYMENT_KEY, updates.stream().map(d -> values(d, DEPLOYMENT_UPDATED)).toList());
+    }
+
+    private static Object[] values(AnDeploymentRecord deployment, List<Field<?>> columns) {
+        return columns.stream().map(deployment::get).toArray();
     }
 
     static DeploymentFact deployment(AnDeploymentRecord r) {
@@ -321,13 +321,6 @@ class FactStore {
         return db.selectFrom(AN_INCIDENT)
                 .where(AN_INCIDENT.REPOSITORY_ID.eq(repositoryId)).and(AN_INCIDENT.NUMBER.eq(number))
                 .forUpdate().fetchOne();
-    }
-
-    List<AnIncidentRecord> lockIncidentsFrom(long repositoryId, Instant from) {
-        return db.selectFrom(AN_INCIDENT)
-                .where(AN_INCIDENT.REPOSITORY_ID.eq(repositoryId)).and(AN_INCIDENT.CREATED_AT.ge(time(from)))
-                .orderBy(AN_INCIDENT.NUMBER)
-                .forUpdate().fetch();
     }
 
     AnIncidentRecord newIncident() {
