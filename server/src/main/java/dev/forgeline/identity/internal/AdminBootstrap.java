@@ -43,12 +43,19 @@ class AdminBootstrap implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments arguments) {
+        bootstrap(adminToken);
+    }
+
+    void bootstrap(String adminToken) {
         boolean created = createAdminIfNone();
         accounts.idOf(ADMIN).ifPresent(adminId -> transaction.executeWithoutResult(status -> {
             if (adminToken != null) {
                 if (!tokens.exists(adminId, BOOTSTRAP_TOKEN, adminToken)) {
                     tokens.revokeNamed(adminId, BOOTSTRAP_TOKEN);
-                    tokens.create(adminId, BOOTSTRAP_TOKEN, adminToken, Set.of("read", "write", "admin"), null);
+                    // A token given again after another replaced it still has its (revoked) row: the hash is unique.
+                    if (!tokens.reinstate(adminId, BOOTSTRAP_TOKEN, adminToken)) {
+                        tokens.create(adminId, BOOTSTRAP_TOKEN, adminToken, Set.of("read", "write", "admin"), null);
+                    }
                     log.info("admin API token taken from FORGELINE_ADMIN_TOKEN");
                 }
             } else if (created) {

@@ -75,6 +75,14 @@ class ApiTokens {
                 .and(API_TOKEN.TOKEN_HASH.eq(Tokens.hash(token))).and(API_TOKEN.REVOKED_AT.isNull()));
     }
 
+    /** Makes the revoked token with this name and value valid again; false when there is none. */
+    boolean reinstate(long accountId, String name, String token) {
+        return db.update(API_TOKEN).setNull(API_TOKEN.REVOKED_AT)
+                .where(API_TOKEN.ACCOUNT_ID.eq(accountId)).and(API_TOKEN.NAME.eq(name))
+                .and(API_TOKEN.TOKEN_HASH.eq(Tokens.hash(token))).and(API_TOKEN.REVOKED_AT.isNotNull())
+                .execute() > 0;
+    }
+
     int revokeNamed(long accountId, String name) {
         return db.update(API_TOKEN).set(API_TOKEN.REVOKED_AT, Instant.now().atOffset(ZoneOffset.UTC))
                 .where(API_TOKEN.ACCOUNT_ID.eq(accountId)).and(API_TOKEN.NAME.eq(name)).and(API_TOKEN.REVOKED_AT.isNull())
