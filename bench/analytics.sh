@@ -8,7 +8,8 @@
 # SKIP_GENERATE=1 reuses the drained database of an earlier run (bench_analytics_on) and only times the full
 # recompute and the metrics routes; SKIP_OFF=1 drains the analytics-on copy only; SKIP_RECOMPUTE=1 loads the
 # routes only; ROUTES= (empty) loads none, ROUTES='summary dora' only those. FORGELINE_ANALYTICS_ANSWERTTL=0s
-# measures every read from the database (no answer kept in memory).
+# measures every read from the database (no answer kept in memory). REUSE_HISTORY=1 drains again the history an
+# earlier run stored (bench_analytics) instead of sending a new one: the drains of two builds on the same deliveries.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 days=${1:-730}; per_week=${2:-20}
@@ -31,6 +32,7 @@ serve() { # database roles log [extra env...]
 ready() { until curl -sf "http://localhost:$port/actuator/health/readiness" >/dev/null; do sleep 0.2; done; }
 
 if [ "${SKIP_GENERATE:-0}" != 1 ]; then
+if [ "${REUSE_HISTORY:-0}" != 1 ]; then
 echo "== generating $days days, $per_week pull requests per repository and week" >&2
 psql -h localhost -U postgres -d postgres -qc "drop database if exists $base with (force)" -c "create database $base" >/dev/null
 serve $base web generate.log FORGELINE_IDENTITY_RATELIMIT_WEBHOOKPERMINUTE=10000000
@@ -41,6 +43,7 @@ cid=$(echo "$connection" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 "$root/forgeline" webhook history --url "http://localhost:$port" --provider github --connection "$cid" --secret "$secret" \
   --owner acme --repositories 50 --people 200 --teams 10 --days "$days" --pull-requests-per-week "$per_week" --concurrency 16 >&2
 stop
+fi
 backlog=$(sql $base "select count(*) from webhook_event where status = 'received'")
 echo "backlog: $backlog deliveries" >&2
 

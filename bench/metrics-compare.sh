@@ -4,7 +4,8 @@
 # REPEAT times (after one warm-up pass); prints the median and the 90th percentile of curl's total time per route.
 # Usage: bench/metrics-compare.sh OTHER_CHECKOUT [DATABASE]   (default bench_analytics_on, as bench/analytics.sh
 #        leaves it). Both checkouts need a built jar. Extra server settings for this checkout's server only:
-#        THIS_ENV='FORGELINE_ANALYTICS_ANSWERTTL=0s' (e.g. to compare reads computed every time).
+#        THIS_ENV='FORGELINE_ANALYTICS_ANSWERTTL=0s' (e.g. to compare reads computed every time); OTHER_ENV likewise
+#        for the other checkout's server.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 other=$(cd "$1" && pwd); db=${2:-bench_analytics_on}
@@ -24,7 +25,8 @@ serve() { # checkout port [env...]
 mkdir -p "$home/18097" "$home/18098"
 # shellcheck disable=SC2086 # THIS_ENV is a list of settings
 serve "$root" 18097 ${THIS_ENV:-}
-serve "$other" 18098
+# shellcheck disable=SC2086
+serve "$other" 18098 ${OTHER_ENV:-}
 for port in 18097 18098; do
   until curl -sf "http://localhost:$port/actuator/health/readiness" >/dev/null; do sleep 0.5; done
 done

@@ -196,6 +196,34 @@ class DeliveryMetricsTest {
     }
 
     @Test
+    void summaryOfAWindowThatCutsWeeksCountsItsDaysBeforeAndAfterTheWholeWeeks() {
+        // Friday the 5th to Saturday the 20th: the whole week of the 8th, and days on each side of it.
+        JsonNode s = get(admin, "summary?from=2026-06-05&to=2026-06-20");
+        assertThat(s.get("prsOpened").asInt()).isEqualTo(2); // PR 3 on the 8th, PR 2 on the 20th
+        assertThat(s.get("prsMerged").asInt()).isEqualTo(1); // PR 2; PR 1 merged on the 2nd
+        assertThat(s.get("prsClosedUnmerged").asInt()).isEqualTo(1);
+        assertThat(s.get("commits").asInt()).isEqualTo(1);
+        assertThat(s.get("comments").asInt()).isEqualTo(1); // cai's on the 8th; ben's was on the 1st
+        assertThat(s.get("deployments").asInt()).isEqualTo(1); // the 10th; the 2nd is before the window
+
+        // Tuesday the 2nd to Saturday the 20th: weeks of the 8th and the 15th whole, PR 1's merge on an edge day.
+        JsonNode edges = get(admin, "summary?from=2026-06-02&to=2026-06-20");
+        assertThat(edges.get("prsMerged").asInt()).isEqualTo(2);
+        assertThat(edges.get("avgTimeToMergeHours").asDouble()).isEqualTo(15.0);
+        assertThat(edges.get("deployments").asInt()).isEqualTo(2);
+        JsonNode hers = get(new TestHttp(port, anaToken), "summary?person=" + ana + "&from=2026-06-02&to=2026-06-20");
+        assertThat(hers.get("prsOpened").asInt()).isEqualTo(1);
+        assertThat(hers.get("prsMerged").asInt()).isEqualTo(1);
+        assertThat(hers.get("commits").asInt()).isZero(); // on the 1st
+
+        // Tuesday to Thursday: no whole week at all.
+        JsonNode days = get(admin, "summary?from=2026-06-09&to=2026-06-11");
+        assertThat(days.get("prsOpened").asInt()).isZero();
+        assertThat(days.get("prsClosedUnmerged").asInt()).isEqualTo(1);
+        assertThat(days.get("deployments").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void doraCountsProductionDeploymentDaysAndBlamesIncidentsOnTheLatestDeploymentBefore() {
         JsonNode d = get(admin, "dora?" + WINDOW);
         assertThat(d.get("deployments").asInt()).isEqualTo(2); // staging and the failed one do not count

@@ -52,6 +52,15 @@ final class Contributions {
         return new Spans(coding, pickup, review, deploy, seconds(start, end), seconds(created, merged));
     }
 
+    /** DORA's lead time for changes of a deployed pull request: its first commit (else its opening) to its deployment. */
+    static Long lead(PullRequestFact pr) {
+        if (pr.deployedAt() == null) {
+            return null;
+        }
+        Instant start = pr.firstCommitAt() != null ? pr.firstCommitAt() : pr.createdAt();
+        return seconds(Facts.earliest(start, pr.deployedAt()), pr.deployedAt());
+    }
+
     void add(Tally t, PullRequestFact pr, int sign) {
         if (pr == null) {
             return;

@@ -137,13 +137,45 @@ class FactStore {
             AN_PULL_REQUEST.DRAFT, AN_PULL_REQUEST.SNAPSHOT_AT, AN_PULL_REQUEST.CREATED_AT, AN_PULL_REQUEST.MERGED_AT,
             AN_PULL_REQUEST.CLOSED_AT, AN_PULL_REQUEST.MERGED_BY, AN_PULL_REQUEST.MERGE_SHA, AN_PULL_REQUEST.HEAD_REF,
             AN_PULL_REQUEST.ADDITIONS, AN_PULL_REQUEST.DELETIONS, AN_PULL_REQUEST.FIRST_COMMIT_AT,
-            AN_PULL_REQUEST.FIRST_RESPONSE_AT, AN_PULL_REQUEST.FIRST_REVIEW_AT, AN_PULL_REQUEST.DEPLOYED_AT);
+            AN_PULL_REQUEST.FIRST_RESPONSE_AT, AN_PULL_REQUEST.FIRST_REVIEW_AT, AN_PULL_REQUEST.DEPLOYED_AT,
+            AN_PULL_REQUEST.CODING_SECONDS, AN_PULL_REQUEST.PICKUP_SECONDS, AN_PULL_REQUEST.REVIEW_SECONDS,
+            AN_PULL_REQUEST.DEPLOY_SECONDS, AN_PULL_REQUEST.CYCLE_SECONDS, AN_PULL_REQUEST.MERGE_SECONDS,
+            AN_PULL_REQUEST.LEAD_SECONDS);
 
     private static Object[] values(PullRequestFact pr) {
+        Long[] spans = spans(pr);
         return new Object[] {pr.author(), pr.state(), pr.draft(), time(pr.snapshotAt()), time(pr.createdAt()),
                 time(pr.mergedAt()), time(pr.closedAt()), pr.mergedBy(), pr.mergeSha(), pr.headRef(), pr.additions(),
                 pr.deletions(), time(pr.firstCommitAt()), time(pr.firstResponseAt()), time(pr.firstReviewAt()),
-                time(pr.deployedAt())};
+                time(pr.deployedAt()), spans[0], spans[1], spans[2], spans[3], spans[4], spans[5], spans[6]};
+    }
+
+    /** The span columns' values of the pull request: coding, pickup, review, deploy, cycle, merge and lead seconds. */
+    static Long[] spans(PullRequestFact pr) {
+        Long lead = Contributions.lead(pr);
+        if (!pr.merged()) {
+            return new Long[] {null, null, null, null, null, null, lead};
+        }
+        var s = Contributions.spans(pr);
+        return new Long[] {s.coding(), s.pickup(), s.review(), s.deploy(), s.cycle(), s.merge(), lead};
+    }
+
+    /** The span columns as stored in the row, in the order of {@link #spans}. */
+    static Long[] storedSpans(AnPullRequestRecord r) {
+        return new Long[] {r.getCodingSeconds(), r.getPickupSeconds(), r.getReviewSeconds(), r.getDeploySeconds(),
+                r.getCycleSeconds(), r.getMergeSeconds(), r.getLeadSeconds()};
+    }
+
+    /** The span columns with the given values, in the order of {@link #spans}, as an update sets them. */
+    static Map<Field<?>, Object> spanColumns(Long[] spans) {
+        var p = AN_PULL_REQUEST;
+        List<Field<Long>> columns = List.of(p.CODING_SECONDS, p.PICKUP_SECONDS, p.REVIEW_SECONDS, p.DEPLOY_SECONDS,
+                p.CYCLE_SECONDS, p.MERGE_SECONDS, p.LEAD_SECONDS);
+        Map<Field<?>, Object> set = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            set.put(columns.get(i), spans[i]);
+        }
+        return set;
     }
 
     /** The new and the changed pull requests. A concurrent insert of the same one fails the transaction, and ingest retries it. */

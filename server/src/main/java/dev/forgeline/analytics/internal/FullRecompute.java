@@ -11,6 +11,7 @@ import static dev.forgeline.schema.Tables.AN_RESPONSE;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -201,7 +202,8 @@ class FullRecompute implements RecurringJob {
 
     /**
      * Each pull request's first commit, first answer and review by someone else, and first production deployment
-     * at or after its merge, from the facts; only the rows that differ are written. Answers every pull request.
+     * at or after its merge, from the facts, and the spans derived from them; only the rows that differ are written.
+     * Answers every pull request.
      */
     private List<PullRequestFact> pullRequests(List<AnDeploymentRecord> all) {
         Map<Branch, Instant> firstCommits = new HashMap<>();
@@ -217,12 +219,14 @@ class FullRecompute implements RecurringJob {
         }
         deployments.values().forEach(Collections::sort);
         List<PullRequestFact> pullRequests = new ArrayList<>();
+        List<Long[]> storedSpans = new ArrayList<>();
         Map<PullRequestKey, Integer> index = new HashMap<>();
         try (var rows = db.selectFrom(AN_PULL_REQUEST).fetchSize(5000).fetchLazy()) {
             rows.forEach(r -> {
                 PullRequestFact pr = FactStore.pullRequest(r);
                 index.put(new PullRequestKey(pr.repositoryId(), pr.number()), pullRequests.size());
                 pullRequests.add(pr);
+                storedSpans.add(FactStore.storedSpans(r));
             });
         }
         Instant[] firstResponse = new Instant[pullRequests.size()];
@@ -252,12 +256,13 @@ class FullRecompute implements RecurringJob {
             Instant deployed = pr.mergedAt() == null ? null
                     : firstAtOrAfter(deployments.getOrDefault(pr.repositoryId(), List.of()), pr.mergedAt());
             PullRequestFact now = pr.withDerived(commit, firstResponse[i], firstReview[i], deployed);
-            if (!now.equals(pr)) {
+            Long[] spans = FactStore.spans(now);
+            if (!now.equals(pr) || !Arrays.equals(spans, storedSpans.get(i))) {
                 pullRequests.set(i, now);
                 var p = AN_PULL_REQUEST;
                 updates.add(db.update(p).set(p.FIRST_COMMIT_AT, FactStore.time(commit))
                         .set(p.FIRST_RESPONSE_AT, FactStore.time(firstResponse[i])).set(p.FIRST_REVIEW_AT, FactStore.time(firstReview[i]))
-                        .set(p.DEPLOYED_AT, FactStore.time(deployed))
+                        .set(p.DEPLOYED_AT, FactStore.time(deployed)).set(FactStore.spanColumns(spans))
                         .where(p.REPOSITORY_ID.eq(pr.repositoryId())).and(p.NUMBER.eq(pr.number())));
             }
         }

@@ -8,10 +8,12 @@ import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.sum;
 
-import java.time.Instant;
+import java.math.BigDecimal;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,17 +34,20 @@ import java.util.function.BiFunction;
 
 import jakarta.annotation.PreDestroy;
 
+import org.jooq.CaseConditionStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Row2;
 import org.jooq.conf.SettingsTools;
 import org.jooq.conf.StatementType;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
 
 import dev.forgeline.analytics.Metrics;
-import dev.forgeline.analytics.internal.Facts.PullRequestFact;
 import dev.forgeline.analytics.internal.OrganisationDirectory.Directory;
+import dev.forgeline.analytics.internal.Tally.P;
+import dev.forgeline.analytics.internal.Tally.R;
 import dev.forgeline.identity.ForgeIdentity;
 import dev.forgeline.identity.Person;
 import dev.forgeline.identity.Team;
@@ -231,16 +236,13 @@ class MetricsReader implements Metrics {
         return s.actors() == null ? c : c.and(AN_PULL_REQUEST.AUTHOR.in(s.actors()));
     }
 
-    /** The pull requests merged in the scope, with only the columns the spans and summaries read. */
-    private List<PullRequestFact> merged(Scope s) {
-        var pr = AN_PULL_REQUEST;
-        return db.select(pr.REPOSITORY_ID, pr.NUMBER, pr.AUTHOR, pr.CREATED_AT, pr.MERGED_AT, pr.MERGED_BY, pr.ADDITIONS,
-                        pr.DELETIONS, pr.FIRST_COMMIT_AT, pr.FIRST_RESPONSE_AT, pr.FIRST_REVIEW_AT, pr.DEPLOYED_AT)
-                .from(pr).where(mergedIn(s))
-                .fetch(r -> new PullRequestFact(r.value1(), r.value2(), r.value3(), "merged", false, null,
-                        r.value4().toInstant(), r.value5().toInstant(), null, r.value6(), null, null, r.value7(), r.value8(),
-                        FactStore.instant(r.value9()), FactStore.instant(r.value10()), FactStore.instant(r.value11()),
-                        FactStore.instant(r.value12())));
+    /** The median of the column's values, as percentile_cont computes it: the mean of the two middle ones for an even count. */
+    static Field<BigDecimal> median(Field<Long> column) {
+        return DSL.percentileCont(0.5).withinGroupOrderBy(column);
+    }
+
+    private static Double number(Object o) {
+        return o == null ? null : ((Number) o).doubleValue();
     }
 
     private static long value(Object o) {
@@ -260,52 +262,71 @@ class MetricsReader implements Metrics {
 
     private Summary summary(Scope s) {
         if (s.actors() == null) {
-            var r = AN_REPOSITORY_DAY;
-            var repo = db.select(sum(r.PRS_OPENED), sum(r.PRS_MERGED), sum(r.PRS_CLOSED), sum(r.MERGE_SECONDS), sum(r.SIZE_LINES),
-                            sum(r.PICKUP_SECONDS), sum(r.PICKUP_COUNT), sum(r.REVIEWED_BY_OTHERS), sum(r.SELF_MERGED_UNREVIEWED),
-                            sum(r.REVIEWS), sum(r.COMMITS), sum(r.DEPLOYMENTS), sum(r.PRS_REVIEWED), sum(r.ADDITIONS),
-                            sum(r.DELETIONS), sum(r.COMMENTS))
-                    .from(r).where(r.REPOSITORY_ID.in(s.repositories())).and(r.ACTIVITY_DAY.between(s.from(), s.to())).fetchOne();
-            long merged = value(repo.value2());
-            return new Summary(s.window(), (int) value(repo.value1()), (int) merged, (int) value(repo.value3()),
-                    hours(value(repo.value4()), merged), merged == 0 ? null : (double) value(repo.value5()) / merged,
-                    (int) value(repo.value13()), (int) value(repo.value10()), (int) value(repo.value10()),
-                    hours(value(repo.value6()), value(repo.value7())), merged == 0 ? null : (double) value(repo.value8()) / merged,
-                    (int) value(repo.value9()), (int) value(repo.value11()), value(repo.value14()), value(repo.value15()),
-                    (int) value(repo.value16()), (int) value(repo.value12()));
+            long[] r = windowSums(Aggregates.REPOSITORY_DAY, Aggregates.REPOSITORY_WEEK, s);
+            long merged = r[R.PRS_MERGED.ordinal()];
+            int reviews = (int) r[R.REVIEWS.ordinal()];
+            return new Summary(s.window(), (int) r[R.PRS_OPENED.ordinal()], (int) merged, (int) r[R.PRS_CLOSED.ordinal()],
+                    hours(r[R.MERGE_SECONDS.ordinal()], merged), merged == 0 ? null : (double) r[R.SIZE_LINES.ordinal()] / merged,
+                    (int) r[R.PRS_REVIEWED.ordinal()], reviews, reviews,
+                    hours(r[R.PICKUP_SECONDS.ordinal()], r[R.PICKUP_COUNT.ordinal()]),
+                    merged == 0 ? null : (double) r[R.REVIEWED_BY_OTHERS.ordinal()] / merged,
+                    (int) r[R.SELF_MERGED_UNREVIEWED.ordinal()], (int) r[R.COMMITS.ordinal()], r[R.ADDITIONS.ordinal()],
+                    r[R.DELETIONS.ordinal()], (int) r[R.COMMENTS.ordinal()], (int) r[R.DEPLOYMENTS.ordinal()]);
         }
-        var p = AN_PERSON_DAY;
-        var people = db.select(sum(p.PRS_OPENED), sum(p.PRS_MERGED), sum(p.MERGE_SECONDS), sum(p.PRS_REVIEWED),
-                        sum(p.REVIEWS_GIVEN), sum(p.REVIEWS_RECEIVED), sum(p.COMMITS), sum(p.ADDITIONS), sum(p.DELETIONS),
-                        sum(p.COMMENTS))
-                .from(p).where(personDays(s)).fetchOne();
-        // The people's own pull requests: counts that daily rows per person do not keep.
+        long[] people = windowSums(Aggregates.PERSON_DAY, Aggregates.PERSON_WEEK, s);
+        // The people's own pull requests: counts that daily rows per person do not keep, summed in the database.
         var pr = AN_PULL_REQUEST;
-        List<PullRequestFact> merged = merged(s);
+        Condition reviewedByOthers = pr.FIRST_REVIEW_AT.isNotNull().and(pr.FIRST_REVIEW_AT.le(pr.MERGED_AT));
+        var own = db.select(count(), sum(coalesce(pr.ADDITIONS, 0).plus(coalesce(pr.DELETIONS, 0))), sum(pr.PICKUP_SECONDS),
+                        count(pr.PICKUP_SECONDS), sum(DSL.when(reviewedByOthers, 1).otherwise(0)),
+                        sum(DSL.when(reviewedByOthers.not().and(pr.AUTHOR.eq(pr.MERGED_BY)), 1).otherwise(0)))
+                .from(pr).where(mergedIn(s)).fetchOne();
         int closed = db.fetchCount(pr, pr.REPOSITORY_ID.in(s.repositories()).and(pr.AUTHOR.in(s.actors()))
                 .and(pr.STATE.eq("closed")).and(pr.CLOSED_AT.ge(s.start())).and(pr.CLOSED_AT.lt(s.end())));
-        long size = 0;
-        long pickup = 0;
-        int pickups = 0;
-        int reviewed = 0;
-        int selfMerged = 0;
-        for (PullRequestFact f : merged) {
-            size += (f.additions() == null ? 0 : f.additions()) + (f.deletions() == null ? 0 : f.deletions());
-            var spans = Contributions.spans(f);
-            if (spans.pickup() != null) {
-                pickup += spans.pickup();
-                pickups++;
-            }
-            boolean byOthers = f.firstReviewAt() != null && !f.firstReviewAt().isAfter(f.mergedAt());
-            reviewed += byOthers ? 1 : 0;
-            selfMerged += !byOthers && f.author() != null && f.author().equals(f.mergedBy()) ? 1 : 0;
+        int n = own.value1();
+        long size = value(own.value2());
+        long pickup = value(own.value3());
+        int pickups = own.value4();
+        int reviewed = (int) value(own.value5());
+        int selfMerged = (int) value(own.value6());
+        long merged = people[P.PRS_MERGED.ordinal()];
+        return new Summary(s.window(), (int) people[P.PRS_OPENED.ordinal()], (int) merged, closed,
+                hours(people[P.MERGE_SECONDS.ordinal()], merged), n == 0 ? null : (double) size / n,
+                (int) people[P.PRS_REVIEWED.ordinal()], (int) people[P.REVIEWS_GIVEN.ordinal()],
+                (int) people[P.REVIEWS_RECEIVED.ordinal()], hours(pickup, pickups), n == 0 ? null : (double) reviewed / n,
+                selfMerged, (int) people[P.COMMITS.ordinal()], people[P.ADDITIONS.ordinal()], people[P.DELETIONS.ordinal()],
+                (int) people[P.COMMENTS.ordinal()], null);
+    }
+
+    /**
+     * The sums of the rollup's columns over the scope's window: its whole weeks (Monday to Sunday) from the weekly rows,
+     * and only the days before and after them from the daily rows. A year reads 52 weekly rows and at most 12 daily
+     * ones per key (repository, or person and repository) instead of 365.
+     */
+    private long[] windowSums(Aggregates.Rollup days, Aggregates.Rollup weeks, Scope s) {
+        LocalDate firstWeek = s.from().with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
+        LocalDate afterWeeks = s.to().plusDays(1).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        long[] sums = new long[days.columns().size()];
+        if (firstWeek.isBefore(afterWeeks)) {
+            addSums(sums, weeks, weeks.period().between(firstWeek, afterWeeks.minusWeeks(1)), s);
+            Condition before = days.period().ge(s.from()).and(days.period().lt(firstWeek));
+            Condition after = days.period().ge(afterWeeks).and(days.period().le(s.to()));
+            addSums(sums, days, before.or(after), s);
+        } else {
+            addSums(sums, days, days.period().between(s.from(), s.to()), s);
         }
-        int n = merged.size();
-        return new Summary(s.window(), (int) value(people.value1()), (int) value(people.value2()), closed,
-                hours(value(people.value3()), value(people.value2())), n == 0 ? null : (double) size / n,
-                (int) value(people.value4()), (int) value(people.value5()), (int) value(people.value6()),
-                hours(pickup, pickups), n == 0 ? null : (double) reviewed / n, selfMerged, (int) value(people.value7()),
-                value(people.value8()), value(people.value9()), (int) value(people.value10()), null);
+        return sums;
+    }
+
+    private void addSums(long[] sums, Aggregates.Rollup rollup, Condition period, Scope s) {
+        Condition where = rollup.table().field("repository_id", Long.class).in(s.repositories()).and(period);
+        if (s.actors() != null) {
+            where = where.and(rollup.table().field("actor", String.class).in(s.actors()));
+        }
+        var row = db.select(rollup.columns().stream().map(DSL::sum).toList()).from(rollup.table()).where(where).fetchOne();
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] += value(row.get(i));
+        }
     }
 
     // Cycle time -----------------------------------------------------------------------------------------------
@@ -316,41 +337,24 @@ class MetricsReader implements Metrics {
     }
 
     private CycleTime cycleTime(Scope s) {
-        List<PullRequestFact> merged = merged(s);
-        List<Long> coding = new ArrayList<>();
-        List<Long> pickup = new ArrayList<>();
-        List<Long> review = new ArrayList<>();
-        List<Long> deploy = new ArrayList<>();
-        List<Long> cycle = new ArrayList<>();
-        List<Long> merge = new ArrayList<>();
-        for (PullRequestFact f : merged) {
-            var spans = Contributions.spans(f);
-            add(coding, spans.coding());
-            add(pickup, spans.pickup());
-            add(review, spans.review());
-            add(deploy, spans.deploy());
-            cycle.add(spans.cycle());
-            merge.add(spans.merge());
+        var pr = AN_PULL_REQUEST;
+        List<Field<Long>> spans = List.of(pr.CODING_SECONDS, pr.PICKUP_SECONDS, pr.REVIEW_SECONDS, pr.DEPLOY_SECONDS,
+                pr.CYCLE_SECONDS, pr.MERGE_SECONDS);
+        // Each span's count, median and sum over the window's merged pull requests, in one pass in the database.
+        List<Field<?>> fields = new ArrayList<>(List.of(count()));
+        for (Field<Long> span : spans) {
+            fields.addAll(List.of(count(span), median(span), sum(span)));
         }
-        return new CycleTime(s.window(), merged.size(), span(coding), span(pickup), span(review), span(deploy), span(cycle),
-                span(merge));
-    }
-
-    private static void add(List<Long> list, Long value) {
-        if (value != null) {
-            list.add(value);
+        var row = db.select(fields).from(pr).where(mergedIn(s)).fetchOne();
+        List<Span> out = new ArrayList<>();
+        for (int i = 0; i < spans.size(); i++) {
+            int samples = ((Number) row.get(1 + 3 * i)).intValue();
+            Double median = number(row.get(2 + 3 * i));
+            long total = value(row.get(3 + 3 * i));
+            out.add(samples == 0 ? new Span(0, null, null) : new Span(samples, median / 3600.0, (double) total / samples / 3600.0));
         }
-    }
-
-    static Span span(List<Long> seconds) {
-        if (seconds.isEmpty()) {
-            return new Span(0, null, null);
-        }
-        double total = 0;
-        for (long v : seconds) {
-            total += v;
-        }
-        return new Span(seconds.size(), median(seconds) / 3600.0, total / seconds.size() / 3600.0);
+        return new CycleTime(s.window(), ((Number) row.get(0)).intValue(), out.get(0), out.get(1), out.get(2), out.get(3),
+                out.get(4), out.get(5));
     }
 
     /** The middle value, or the mean of the two middle values. */
@@ -385,13 +389,10 @@ class MetricsReader implements Metrics {
         Band band = perWeek >= 3 ? Band.ELITE : perWeek >= 1 ? Band.HIGH : perMonth >= 1 ? Band.MEDIUM : Band.LOW;
 
         var pr = AN_PULL_REQUEST;
-        List<Long> leadTimes = new ArrayList<>();
-        for (var row : db.select(pr.DEPLOYED_AT, coalesce(pr.FIRST_COMMIT_AT, pr.CREATED_AT)).from(pr)
+        var lead = db.select(count(pr.LEAD_SECONDS), median(pr.LEAD_SECONDS)).from(pr)
                 .where(pr.REPOSITORY_ID.in(s.repositories())).and(pr.DEPLOYED_AT.ge(s.start())).and(pr.DEPLOYED_AT.lt(s.end()))
-                .fetch()) {
-            Instant start = Facts.earliest(row.value2().toInstant(), row.value1().toInstant());
-            leadTimes.add(Contributions.seconds(start, row.value1().toInstant()));
-        }
+                .fetchOne();
+        int deployedPullRequests = lead.value1();
         var i = AN_INCIDENT;
         Condition incidents = i.REPOSITORY_ID.in(s.repositories()).and(i.IS_INCIDENT.isTrue())
                 .and(i.CREATED_AT.ge(s.start())).and(i.CREATED_AT.lt(s.end()));
@@ -401,7 +402,7 @@ class MetricsReader implements Metrics {
             recoveries.add(Contributions.seconds(row.value1().toInstant(), row.value2().toInstant()));
         }
         return new Dora(s.window(), (int) deployments, deploymentDays.size(), perWeek, band,
-                leadTimes.isEmpty() ? null : median(leadTimes) / 3600.0, leadTimes.size(),
+                deployedPullRequests == 0 ? null : lead.value2().doubleValue() / 3600.0, deployedPullRequests,
                 deployments == 0 ? null : (double) failed / deployments, (int) failed,
                 recoveries.isEmpty() ? null : median(recoveries) / 3600.0, db.fetchCount(i, incidents));
     }
@@ -477,8 +478,8 @@ class MetricsReader implements Metrics {
         return new Reliability(window.window(), mean(scores.stream().map(PersonScore::score).toList()), scores);
     }
 
-    /** Weekly figures of one person over the score window. */
-    record Weeks(long[] merged, long[] activity, long reviewsGiven, List<Long> mergeSeconds) {
+    /** Weekly figures of one person over the score window; the median merge time is null without a merge. */
+    record Weeks(long[] merged, long[] activity, long reviewsGiven, Double medianMergeSeconds) {
     }
 
     List<PersonScore> scores(long organisationId, Scope window, List<Person> people, List<Person> subjects, Long teamId) {
@@ -492,34 +493,39 @@ class MetricsReader implements Metrics {
         }
         Map<Long, Weeks> weeks = new HashMap<>();
         for (Person p : people) {
-            weeks.put(p.accountId(), new Weeks(new long[SCORE_WEEKS], new long[SCORE_WEEKS], 0, new ArrayList<>()));
+            weeks.put(p.accountId(), new Weeks(new long[SCORE_WEEKS], new long[SCORE_WEEKS], 0, null));
         }
         if (!personOfActor.isEmpty() && !window.repositories().isEmpty()) {
+            // Summed and grouped per person and week in the database, which maps each forge identity to its person
+            // through a table of values: a few rows per person come back, not every day of every identity.
+            var who = DSL.values(personOfActor.entrySet().stream().map(e -> DSL.row(e.getKey(), e.getValue()))
+                    .toArray(Row2[]::new)).as("who", "actor", "person");
+            Field<String> whoActor = who.field("actor", String.class);
+            Field<Long> whoPerson = who.field("person", Long.class);
             var d = AN_PERSON_DAY;
             Field<Long> activity = d.COMMITS.plus(d.PRS_OPENED).plus(d.PRS_MERGED).plus(d.REVIEWS_GIVEN).plus(d.COMMENTS).cast(Long.class);
+            Field<Integer> weekIndex = scoreWeek(d.ACTIVITY_DAY, window.to()).as("week");
             Map<Long, long[]> reviews = new HashMap<>();
-            for (var r : db.select(d.ACTOR, d.ACTIVITY_DAY, sum(d.PRS_MERGED), sum(activity), sum(d.REVIEWS_GIVEN)).from(d)
+            for (var r : db.select(whoPerson, weekIndex, sum(d.PRS_MERGED), sum(activity), sum(d.REVIEWS_GIVEN))
+                    .from(d).join(who).on(d.ACTOR.eq(whoActor))
                     .where(d.REPOSITORY_ID.in(window.repositories())).and(d.ACTIVITY_DAY.between(window.from(), window.to()))
-                    .and(d.ACTOR.in(personOfActor.keySet()))
-                    .groupBy(d.ACTOR, d.ACTIVITY_DAY).fetch()) {
-                Long person = personOfActor.get(r.value1());
-                int week = (int) (ChronoUnit.DAYS.between(r.value2(), window.to()) / 7);
-                Weeks w = weeks.get(person);
-                w.merged()[week] += value(r.value3());
-                w.activity()[week] += value(r.value4());
-                reviews.computeIfAbsent(person, k -> new long[1])[0] += value(r.value5());
+                    .groupBy(whoPerson, weekIndex).fetch()) {
+                Weeks w = weeks.get(r.value1());
+                w.merged()[r.value2()] += value(r.value3());
+                w.activity()[r.value2()] += value(r.value4());
+                reviews.computeIfAbsent(r.value1(), k -> new long[1])[0] += value(r.value5());
             }
             var pr = AN_PULL_REQUEST;
-            for (var r : db.select(pr.AUTHOR, pr.CREATED_AT, pr.MERGED_AT).from(pr)
+            for (var r : db.select(whoPerson, median(pr.MERGE_SECONDS)).from(pr).join(who).on(pr.AUTHOR.eq(whoActor))
                     .where(pr.REPOSITORY_ID.in(window.repositories())).and(pr.STATE.eq("merged"))
                     .and(pr.MERGED_AT.ge(window.start())).and(pr.MERGED_AT.lt(window.end()))
-                    .and(pr.AUTHOR.in(personOfActor.keySet())).fetch()) {
-                weeks.get(personOfActor.get(r.value1())).mergeSeconds()
-                        .add(Contributions.seconds(r.value2().toInstant(), r.value3().toInstant()));
+                    .groupBy(whoPerson).fetch()) {
+                Weeks w = weeks.get(r.value1());
+                weeks.put(r.value1(), new Weeks(w.merged(), w.activity(), w.reviewsGiven(), r.value2().doubleValue()));
             }
             reviews.forEach((person, given) -> {
                 Weeks w = weeks.get(person);
-                weeks.put(person, new Weeks(w.merged(), w.activity(), given[0], w.mergeSeconds()));
+                weeks.put(person, new Weeks(w.merged(), w.activity(), given[0], w.medianMergeSeconds()));
             });
         }
         List<PersonScore> scores = new ArrayList<>();
@@ -533,6 +539,15 @@ class MetricsReader implements Metrics {
             scores.add(new PersonScore(p.accountId(), p.username(), score(weeks.get(p.accountId()), teamAverage)));
         }
         return scores;
+    }
+
+    /** The score week a day falls in, counted back from the window's last day (0 is the last seven days). */
+    private static Field<Integer> scoreWeek(Field<LocalDate> day, LocalDate to) {
+        CaseConditionStep<Integer> week = DSL.when(day.between(to.minusDays(6), to), DSL.inline(0));
+        for (int i = 1; i < SCORE_WEEKS; i++) {
+            week = week.when(day.between(to.minusDays(7L * i + 6), to.minusDays(7L * i)), DSL.inline(i));
+        }
+        return week;
     }
 
     /**
@@ -566,8 +581,8 @@ class MetricsReader implements Metrics {
         double consistency = (double) weeksWithMerge / SCORE_WEEKS;
         double participation = teamAverageReviews <= 0 ? 0 : Math.min(1, w.reviewsGiven() / teamAverageReviews);
         double efficiency = 0;
-        if (!w.mergeSeconds().isEmpty()) {
-            double hours = median(w.mergeSeconds()) / 3600.0;
+        if (w.medianMergeSeconds() != null) {
+            double hours = w.medianMergeSeconds() / 3600.0;
             efficiency = hours <= 24 ? 1 : hours >= 168 ? 0 : 1 - (hours - 24) / (168 - 24);
         }
         double mean = 0;

@@ -1,11 +1,13 @@
 package dev.forgeline.analytics.internal;
 
+import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Sums of daily aggregate columns by key. The incremental path adds a fact's new contribution and subtracts
+ * Sums of daily aggregate columns by key ({@link #weekly} gives them per week). The incremental path adds a fact's new contribution and subtracts
  * its old one; the full recompute adds every fact once. Both use {@link Contributions}, so they agree.
  */
 final class Tally {
@@ -39,6 +41,26 @@ final class Tally {
             return;
         }
         repositories.computeIfAbsent(new RepositoryDay(repositoryId, day), k -> new long[R.values().length])[column.ordinal()] += value;
+    }
+
+    /** The same sums per week: each day's row added to the row of its week's Monday. */
+    Tally weekly() {
+        Tally weeks = new Tally();
+        people.forEach((k, v) -> add(weeks.people.computeIfAbsent(new PersonDay(k.actor(), k.repositoryId(), monday(k.day())),
+                x -> new long[v.length]), v));
+        repositories.forEach((k, v) -> add(weeks.repositories.computeIfAbsent(new RepositoryDay(k.repositoryId(), monday(k.day())),
+                x -> new long[v.length]), v));
+        return weeks;
+    }
+
+    static LocalDate monday(LocalDate day) {
+        return day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    }
+
+    private static void add(long[] to, long[] values) {
+        for (int i = 0; i < to.length; i++) {
+            to[i] += values[i];
+        }
     }
 
     static boolean isZero(long[] values) {

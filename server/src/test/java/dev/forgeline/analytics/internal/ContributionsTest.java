@@ -55,7 +55,7 @@ class ContributionsTest {
     void reliabilityScoreWeighsItsFourComponents() {
         // merged every week, as many reviews as the team's average, median merge 96 h (half-way), steady activity
         var weeks = new MetricsReader.Weeks(new long[] {1, 1, 1, 1, 1, 1, 1, 1}, new long[] {4, 4, 4, 4, 4, 4, 4, 4}, 3,
-                List.of(96 * 3600L));
+                96 * 3600.0);
         var score = MetricsReader.score(weeks, 3);
         assertThat(score.mergeConsistency()).isEqualTo(1.0);
         assertThat(score.reviewParticipation()).isEqualTo(1.0);

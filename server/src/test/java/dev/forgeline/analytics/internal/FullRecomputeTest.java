@@ -3,9 +3,12 @@ package dev.forgeline.analytics.internal;
 import static dev.forgeline.schema.Tables.AN_DEPLOYMENT;
 import static dev.forgeline.schema.Tables.AN_INCIDENT;
 import static dev.forgeline.schema.Tables.AN_PERSON_DAY;
+import static dev.forgeline.schema.Tables.AN_PERSON_WEEK;
 import static dev.forgeline.schema.Tables.AN_PR_REVIEWER;
 import static dev.forgeline.schema.Tables.AN_PULL_REQUEST;
+import static dev.forgeline.schema.Tables.AN_RECOMPUTE_REQUEST;
 import static dev.forgeline.schema.Tables.AN_REPOSITORY_DAY;
+import static dev.forgeline.schema.Tables.AN_REPOSITORY_WEEK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -40,6 +43,7 @@ class FullRecomputeTest {
     @Autowired DSLContext db;
     @Autowired JsonMapper json;
     @Autowired FullRecompute recompute;
+    @Autowired RequestedRecompute requested;
     @Autowired TransactionTemplate transaction;
     @LocalServerPort int port;
 
@@ -70,11 +74,38 @@ class FullRecomputeTest {
         assertThat(recomputed).isEqualTo(incremental);
     }
 
+    @Test
+    void aRecomputeAskedForByAMigrationFillsTheSpansOfRowsWrittenBeforeIt() {
+        TestHttp admin = new TestHttp(port, ADMIN_TOKEN);
+        String secret = "secret-" + UUID.randomUUID();
+        var answer = admin.post("/api/v1/connections", "{\"provider\":\"github\",\"name\":\"spans\",\"secret\":\"" + secret + "\"}");
+        long connection = json.readTree(answer.body()).get("id").asLong();
+        GithubDeliveries deliveries = new GithubDeliveries(port, connection, secret, json,
+                800_000_000L + (System.nanoTime() % 1_000_000) * 10);
+        GithubDeliveries.sendAll(db, connection, List.of(deliveries),
+                HistoryBuilder.history(deliveries, 1, 20, Instant.parse("2026-04-06T08:00:00Z")), deliveries);
+        List<String> incremental = everything();
+        var pr = AN_PULL_REQUEST;
+        assertThat(db.fetchCount(pr, pr.CYCLE_SECONDS.isNotNull().and(pr.LEAD_SECONDS.isNotNull()))).isPositive();
+
+        // As rows stood before the migration that added the spans, with the request it leaves.
+        db.update(pr).set(FactStore.spanColumns(new Long[7])).execute();
+        db.insertInto(AN_RECOMPUTE_REQUEST).set(AN_RECOMPUTE_REQUEST.REASON, "test: spans")
+                .set(AN_RECOMPUTE_REQUEST.REQUESTED_AT, java.time.OffsetDateTime.now()).execute();
+        assertThat(requested.runRequested()).isTrue();
+
+        assertThat(everything()).isEqualTo(incremental);
+        assertThat(db.fetchCount(AN_RECOMPUTE_REQUEST)).isZero();
+        assertThat(requested.runRequested()).as("a request is taken once").isFalse();
+    }
+
     /** Every aggregate row with a number in it, and every derived fact, as text in a fixed order. */
     private List<String> everything() {
         List<String> rows = new ArrayList<>();
         rows.addAll(rows(AN_PERSON_DAY, AN_PERSON_DAY.ACTOR, AN_PERSON_DAY.ACTIVITY_DAY, AN_PERSON_DAY.REPOSITORY_ID));
         rows.addAll(rows(AN_REPOSITORY_DAY, AN_REPOSITORY_DAY.REPOSITORY_ID, AN_REPOSITORY_DAY.ACTIVITY_DAY));
+        rows.addAll(rows(AN_PERSON_WEEK, AN_PERSON_WEEK.ACTOR, AN_PERSON_WEEK.WEEK, AN_PERSON_WEEK.REPOSITORY_ID));
+        rows.addAll(rows(AN_REPOSITORY_WEEK, AN_REPOSITORY_WEEK.REPOSITORY_ID, AN_REPOSITORY_WEEK.WEEK));
         rows.addAll(rows(AN_PULL_REQUEST, AN_PULL_REQUEST.REPOSITORY_ID, AN_PULL_REQUEST.NUMBER));
         rows.addAll(rows(AN_PR_REVIEWER, AN_PR_REVIEWER.REPOSITORY_ID, AN_PR_REVIEWER.NUMBER, AN_PR_REVIEWER.REVIEWER));
         rows.addAll(rows(AN_DEPLOYMENT, AN_DEPLOYMENT.REPOSITORY_ID, AN_DEPLOYMENT.SOURCE, AN_DEPLOYMENT.FORGE_ID));
@@ -100,7 +131,8 @@ class FullRecomputeTest {
                 }
                 values.add(String.valueOf(v));
             }
-            boolean aggregate = table == AN_PERSON_DAY || table == AN_REPOSITORY_DAY;
+            boolean aggregate = table == AN_PERSON_DAY || table == AN_REPOSITORY_DAY || table == AN_PERSON_WEEK
+                    || table == AN_REPOSITORY_WEEK;
             if (!aggregate || !allZero) {
                 out.add(table.getName() + " " + values);
             }
