@@ -43,6 +43,11 @@ public final class GithubDeliveries {
         this.forgeId = forgeId;
     }
 
+    /** The connection the deliveries are sent to. */
+    public long connection() {
+        return connection;
+    }
+
     public record Delivery(String event, byte[] body) {
     }
 

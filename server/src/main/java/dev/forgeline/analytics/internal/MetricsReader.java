@@ -487,10 +487,17 @@ class MetricsReader implements Metrics {
     }
 
     private List<PersonScore> scores(Scope window, List<Person> people, List<Person> subjects, Map<Long, Collection<Long>> teams) {
+        // Only the subjects and the people they are compared with are read: a team's score reads its members only.
+        Set<Long> needed = new HashSet<>();
+        for (Person p : subjects) {
+            needed.add(p.accountId());
+            needed.addAll(teams.get(p.accountId()));
+        }
         Map<String, Long> personOfActor = new HashMap<>();
         for (Person p : people) {
             actors(p).forEach(a -> personOfActor.putIfAbsent(a, p.accountId()));
         }
+        personOfActor.values().retainAll(needed);
         Map<Long, Weeks> weeks = new HashMap<>();
         for (Person p : people) {
             weeks.put(p.accountId(), new Weeks(new long[SCORE_WEEKS], new long[SCORE_WEEKS], 0, null));

@@ -47,19 +47,28 @@ class FullRecomputeTest {
     @Autowired TransactionTemplate transaction;
     @LocalServerPort int port;
 
+    /** A new connection's repositories, numbered from base. */
+    private List<GithubDeliveries> repositories(String name, long base, int count) {
+        String secret = "secret-" + UUID.randomUUID();
+        var answer = new TestHttp(port, ADMIN_TOKEN).post("/api/v1/connections",
+                "{\"provider\":\"github\",\"name\":\"" + name + "\",\"secret\":\"" + secret + "\"}");
+        long connection = json.readTree(answer.body()).get("id").asLong();
+        List<GithubDeliveries> repositories = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            repositories.add(new GithubDeliveries(port, connection, secret, json, base + i));
+        }
+        return repositories;
+    }
+
     @Test
     void fullRecomputeGivesExactlyTheNumbersOfTheIncrementalUpdates() {
-        TestHttp admin = new TestHttp(port, ADMIN_TOKEN);
-        String secret = "secret-" + UUID.randomUUID();
-        var answer = admin.post("/api/v1/connections", "{\"provider\":\"github\",\"name\":\"history\",\"secret\":\"" + secret + "\"}");
-        long connection = json.readTree(answer.body()).get("id").asLong();
-        long base = 700_000_000L + (System.nanoTime() % 1_000_000) * 10;
+        List<GithubDeliveries> repositories = repositories("history", 700_000_000L + (System.nanoTime() % 1_000_000) * 10, 2);
+        GithubDeliveries first = repositories.get(0);
+        GithubDeliveries second = repositories.get(1);
         List<Delivery> deliveries = new ArrayList<>();
-        GithubDeliveries first = new GithubDeliveries(port, connection, secret, json, base + 1);
-        GithubDeliveries second = new GithubDeliveries(port, connection, secret, json, base + 2);
         deliveries.addAll(HistoryBuilder.history(first, 1, 60, Instant.parse("2026-03-02T08:00:00Z")));
         deliveries.addAll(HistoryBuilder.history(second, 2, 60, Instant.parse("2026-03-05T22:00:00Z")));
-        GithubDeliveries.sendAll(db, connection, List.of(first, second), deliveries, first);
+        GithubDeliveries.sendAll(db, first.connection(), repositories, deliveries, first);
 
         List<String> incremental = everything();
         assertThat(db.fetchCount(AN_PULL_REQUEST, AN_PULL_REQUEST.DEPLOYED_AT.isNotNull())).isPositive();
@@ -75,21 +84,19 @@ class FullRecomputeTest {
     }
 
     @Test
-    void aRecomputeAskedForByAMigrationFillsTheSpansOfRowsWrittenBeforeIt() {
-        TestHttp admin = new TestHttp(port, ADMIN_TOKEN);
-        String secret = "secret-" + UUID.randomUUID();
-        var answer = admin.post("/api/v1/connections", "{\"provider\":\"github\",\"name\":\"spans\",\"secret\":\"" + secret + "\"}");
-        long connection = json.readTree(answer.body()).get("id").asLong();
-        GithubDeliveries deliveries = new GithubDeliveries(port, connection, secret, json,
-                800_000_000L + (System.nanoTime() % 1_000_000) * 10);
-        GithubDeliveries.sendAll(db, connection, List.of(deliveries),
-                HistoryBuilder.history(deliveries, 1, 20, Instant.parse("2026-04-06T08:00:00Z")), deliveries);
+    void aRecomputeAskedForByAMigrationFillsTheSpansAndWeeksOfRowsWrittenBeforeIt() {
+        GithubDeliveries repository = repositories("spans", 800_000_000L + (System.nanoTime() % 1_000_000) * 10, 1).get(0);
+        GithubDeliveries.sendAll(db, repository.connection(), List.of(repository),
+                HistoryBuilder.history(repository, 1, 20, Instant.parse("2026-04-06T08:00:00Z")), repository);
         List<String> incremental = everything();
         var pr = AN_PULL_REQUEST;
         assertThat(db.fetchCount(pr, pr.CYCLE_SECONDS.isNotNull().and(pr.LEAD_SECONDS.isNotNull()))).isPositive();
+        assertThat(db.fetchCount(AN_REPOSITORY_WEEK)).isPositive();
 
-        // As rows stood before the migration that added the spans, with the request it leaves.
+        // As rows stood before the migration that added spans and weeks, with the request it leaves.
         db.update(pr).set(FactStore.spanColumns(new Long[7])).execute();
+        db.deleteFrom(AN_PERSON_WEEK).execute();
+        db.deleteFrom(AN_REPOSITORY_WEEK).execute();
         db.insertInto(AN_RECOMPUTE_REQUEST).set(AN_RECOMPUTE_REQUEST.REASON, "test: spans")
                 .set(AN_RECOMPUTE_REQUEST.REQUESTED_AT, java.time.OffsetDateTime.now()).execute();
         assertThat(requested.runRequested()).isTrue();
