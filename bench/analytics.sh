@@ -10,12 +10,14 @@
 # routes only; ROUTES= (empty) loads none, ROUTES='summary dora' only those. FORGELINE_ANALYTICS_ANSWERTTL=0s
 # measures every read from the database (no answer kept in memory). REUSE_HISTORY=1 drains again the history an
 # earlier run stored (bench_analytics) instead of sending a new one: the drains of two builds on the same deliveries.
+# ROUNDS=N drains N times (off and on in turn) and prints the mean rates; DATABASE=name keeps the history under
+# another name than bench_analytics (e.g. a smaller one beside the large one).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 days=${1:-730}; per_week=${2:-20}
 rate=${RATE:-200}; seconds=${SECONDS_PER_ROUTE:-20}
 port=${PORT:-18094}
-base=bench_analytics
+base=${DATABASE:-bench_analytics}
 token="bench-analytics-admin-$(date +%s)"
 secret="bench-analytics-secret"
 home=$(mktemp -d)
@@ -72,12 +74,19 @@ drain() { # database label [extra env...]
   echo "$label $(echo "$backlog / ($end - $start)" | bc) $failed"
 }
 copies="off on"; [ "${SKIP_OFF:-0}" = 1 ] && copies=on
-for copy in $copies; do
-  psql -h localhost -U postgres -d postgres -qc "drop database if exists ${base}_$copy with (force)" \
-    -c "create database ${base}_$copy template $base" >/dev/null
+# ROUNDS=N drains fresh copies N times, off and on in turn, so that a machine whose speed drifts slows both alike.
+rounds=${ROUNDS:-1}; sum_off=0; sum_on=0
+for round in $(seq 1 "$rounds"); do
+  for copy in $copies; do
+    psql -h localhost -U postgres -d postgres -qc "drop database if exists ${base}_$copy with (force)" \
+      -c "create database ${base}_$copy template $base" >/dev/null
+  done
+  [ "${SKIP_OFF:-0}" = 1 ] || read -r _ rate_off failed_off < <(drain ${base}_off off FORGELINE_ANALYTICS_ENABLED=false)
+  read -r _ rate_on failed_on < <(drain ${base}_on on FORGELINE_ANALYTICS_ENABLED=true)
+  [ "$rounds" = 1 ] || echo "round $round: analytics off ${rate_off:-} events/s, on $rate_on events/s" >&2
+  sum_off=$((sum_off + ${rate_off:-0})); sum_on=$((sum_on + rate_on))
 done
-[ "${SKIP_OFF:-0}" = 1 ] || read -r _ rate_off failed_off < <(drain ${base}_off off FORGELINE_ANALYTICS_ENABLED=false)
-read -r _ rate_on failed_on < <(drain ${base}_on on FORGELINE_ANALYTICS_ENABLED=true)
+rate_off=$((sum_off / rounds)); rate_on=$((sum_on / rounds))
 events=$(sql ${base}_on "select count(*) from webhook_event where status = 'processed'")
 if [ "${SKIP_OFF:-0}" = 1 ]; then
   echo "RESULT ingest processing: analytics on $rate_on events/s (failed: $failed_on; $events processed deliveries)"

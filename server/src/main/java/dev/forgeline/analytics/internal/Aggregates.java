@@ -5,6 +5,7 @@ import static dev.forgeline.schema.Tables.AN_PERSON_WEEK;
 import static dev.forgeline.schema.Tables.AN_REPOSITORY_DAY;
 import static dev.forgeline.schema.Tables.AN_REPOSITORY_WEEK;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -38,15 +39,18 @@ class Aggregates {
 
         /** The key's day, or week: its last column. */
         @SuppressWarnings("unchecked")
-        Field<java.time.LocalDate> period() {
-            return (Field<java.time.LocalDate>) key.getLast();
+        Field<LocalDate> period() {
+            return (Field<LocalDate>) key.getLast();
         }
 
         /** The table of the same sums per week: its key has the week (its Monday) where this one has the day. */
         @SuppressWarnings("unchecked")
         Rollup weekly(Table<?> weeks) {
-            return new Rollup(weeks, key.stream().<Field<?>>map(f -> weeks.field(f.getName().equals("activity_day") ? "week" : f.getName()))
-                    .toList(), columns.stream().<Field<? extends Number>>map(c -> (Field<? extends Number>) weeks.field(c.getName())).toList());
+            List<Field<?>> weekKey = key.stream()
+                    .<Field<?>>map(f -> weeks.field(f.getName().equals("activity_day") ? "week" : f.getName())).toList();
+            List<Field<? extends Number>> weekColumns = columns.stream()
+                    .<Field<? extends Number>>map(c -> (Field<? extends Number>) weeks.field(c.getName())).toList();
+            return new Rollup(weeks, weekKey, weekColumns);
         }
     }
 
@@ -105,7 +109,7 @@ class Aggregates {
         addTo(REPOSITORY_WEEK, sorted(weeks.repositories, REPOSITORY_ORDER, Aggregates::key));
     }
 
-    /** The sums that are not all zero, in the key's order, each as its row: key values, then column values. */
+    /** The sums that are not all zero, in the key's order, each with its key's values. */
     private static <K> List<Map.Entry<List<Object>, long[]>> sorted(Map<K, long[]> sums, Comparator<K> order,
                                                                    Function<K, List<Object>> key) {
         return sums.entrySet().stream().filter(e -> !Tally.isZero(e.getValue())).sorted(Map.Entry.comparingByKey(order))
