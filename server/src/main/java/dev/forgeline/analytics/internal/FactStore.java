@@ -133,14 +133,16 @@ class FactStore {
                 instant(r.getDeployedAt()));
     }
 
-    private static final List<Field<?>> PULL_REQUEST_VALUES = List.of(AN_PULL_REQUEST.AUTHOR, AN_PULL_REQUEST.STATE,
+    /** The span columns, in the order of {@link #spans}. */
+    private static final List<Field<?>> SPAN_COLUMNS = List.of(AN_PULL_REQUEST.CODING_SECONDS, AN_PULL_REQUEST.PICKUP_SECONDS,
+            AN_PULL_REQUEST.REVIEW_SECONDS, AN_PULL_REQUEST.DEPLOY_SECONDS, AN_PULL_REQUEST.CYCLE_SECONDS,
+            AN_PULL_REQUEST.MERGE_SECONDS, AN_PULL_REQUEST.LEAD_SECONDS);
+
+    private static final List<Field<?>> PULL_REQUEST_VALUES = concat(List.of(AN_PULL_REQUEST.AUTHOR, AN_PULL_REQUEST.STATE,
             AN_PULL_REQUEST.DRAFT, AN_PULL_REQUEST.SNAPSHOT_AT, AN_PULL_REQUEST.CREATED_AT, AN_PULL_REQUEST.MERGED_AT,
             AN_PULL_REQUEST.CLOSED_AT, AN_PULL_REQUEST.MERGED_BY, AN_PULL_REQUEST.MERGE_SHA, AN_PULL_REQUEST.HEAD_REF,
             AN_PULL_REQUEST.ADDITIONS, AN_PULL_REQUEST.DELETIONS, AN_PULL_REQUEST.FIRST_COMMIT_AT,
-            AN_PULL_REQUEST.FIRST_RESPONSE_AT, AN_PULL_REQUEST.FIRST_REVIEW_AT, AN_PULL_REQUEST.DEPLOYED_AT,
-            AN_PULL_REQUEST.CODING_SECONDS, AN_PULL_REQUEST.PICKUP_SECONDS, AN_PULL_REQUEST.REVIEW_SECONDS,
-            AN_PULL_REQUEST.DEPLOY_SECONDS, AN_PULL_REQUEST.CYCLE_SECONDS, AN_PULL_REQUEST.MERGE_SECONDS,
-            AN_PULL_REQUEST.LEAD_SECONDS);
+            AN_PULL_REQUEST.FIRST_RESPONSE_AT, AN_PULL_REQUEST.FIRST_REVIEW_AT, AN_PULL_REQUEST.DEPLOYED_AT), SPAN_COLUMNS);
 
     private static Object[] values(PullRequestFact pr) {
         Long[] spans = spans(pr);
@@ -162,18 +164,14 @@ class FactStore {
 
     /** The span columns as stored in the row, in the order of {@link #spans}. */
     static Long[] storedSpans(AnPullRequestRecord r) {
-        return new Long[] {r.getCodingSeconds(), r.getPickupSeconds(), r.getReviewSeconds(), r.getDeploySeconds(),
-                r.getCycleSeconds(), r.getMergeSeconds(), r.getLeadSeconds()};
+        return SPAN_COLUMNS.stream().map(column -> (Long) r.get(column)).toArray(Long[]::new);
     }
 
     /** The span columns with the given values, in the order of {@link #spans}, as an update sets them. */
     static Map<Field<?>, Object> spanColumns(Long[] spans) {
-        var p = AN_PULL_REQUEST;
-        List<Field<Long>> columns = List.of(p.CODING_SECONDS, p.PICKUP_SECONDS, p.REVIEW_SECONDS, p.DEPLOY_SECONDS,
-                p.CYCLE_SECONDS, p.MERGE_SECONDS, p.LEAD_SECONDS);
         Map<Field<?>, Object> set = new LinkedHashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
-            set.put(columns.get(i), spans[i]);
+        for (int i = 0; i < SPAN_COLUMNS.size(); i++) {
+            set.put(SPAN_COLUMNS.get(i), spans[i]);
         }
         return set;
     }

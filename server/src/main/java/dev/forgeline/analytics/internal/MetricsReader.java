@@ -305,7 +305,7 @@ class MetricsReader implements Metrics {
      */
     private long[] windowSums(Aggregates.Rollup days, Aggregates.Rollup weeks, Scope s) {
         LocalDate firstWeek = s.from().with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
-        LocalDate afterWeeks = s.to().plusDays(1).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        LocalDate afterWeeks = Tally.monday(s.to().plusDays(1));
         long[] sums = new long[days.columns().size()];
         if (firstWeek.isBefore(afterWeeks)) {
             addSums(sums, weeks, weeks.period().between(firstWeek, afterWeeks.minusWeeks(1)), s);
