@@ -224,10 +224,10 @@ class MetricsReader implements Metrics {
         return org.person(accountId).orElseThrow(() -> new NoSuchElementException("no such person"));
     }
 
-    private static Condition personDays(Scope s) {
-        Condition c = AN_PERSON_DAY.REPOSITORY_ID.in(s.repositories())
-                .and(AN_PERSON_DAY.ACTIVITY_DAY.between(s.from(), s.to()));
-        return s.actors() == null ? c : c.and(AN_PERSON_DAY.ACTOR.in(s.actors()));
+    /** The rollup's rows of the scope's repositories, and of its people where it names them; any day or week. */
+    private static Condition inScope(Aggregates.Rollup rollup, Scope s) {
+        Condition c = rollup.table().field("repository_id", Long.class).in(s.repositories());
+        return s.actors() == null ? c : c.and(rollup.table().field("actor", String.class).in(s.actors()));
     }
 
     private static Condition mergedIn(Scope s) {
@@ -319,11 +319,8 @@ class MetricsReader implements Metrics {
     }
 
     private void addSums(long[] sums, Aggregates.Rollup rollup, Condition period, Scope s) {
-        Condition where = rollup.table().field("repository_id", Long.class).in(s.repositories()).and(period);
-        if (s.actors() != null) {
-            where = where.and(rollup.table().field("actor", String.class).in(s.actors()));
-        }
-        var row = db.select(rollup.columns().stream().map(DSL::sum).toList()).from(rollup.table()).where(where).fetchOne();
+        var row = db.select(rollup.columns().stream().map(DSL::sum).toList()).from(rollup.table())
+                .where(inScope(rollup, s)).and(period).fetchOne();
         for (int i = 0; i < sums.length; i++) {
             sums[i] += value(row.get(i));
         }
@@ -446,7 +443,8 @@ class MetricsReader implements Metrics {
         var p = AN_PERSON_DAY;
         return db.select(p.ACTIVITY_DAY, sum(p.PRS_OPENED), sum(p.PRS_MERGED), sum(p.PRS_REVIEWED), sum(p.MERGE_SECONDS),
                         sum(p.ADDITIONS), sum(p.DELETIONS), sum(p.COMMITS), sum(p.REVIEWS_GIVEN), sum(p.COMMENTS))
-                .from(p).where(personDays(s)).groupBy(p.ACTIVITY_DAY).orderBy(p.ACTIVITY_DAY)
+                .from(p).where(inScope(Aggregates.PERSON_DAY, s)).and(p.ACTIVITY_DAY.between(s.from(), s.to()))
+                .groupBy(p.ACTIVITY_DAY).orderBy(p.ACTIVITY_DAY)
                 .fetch(r -> new Day(r.value1(), (int) value(r.value2()), (int) value(r.value3()), (int) value(r.value4()),
                         hours(value(r.value5()), value(r.value3())), value(r.value6()), value(r.value7()),
                         (int) value(r.value8()), (int) value(r.value9()), (int) value(r.value10())));
@@ -512,28 +510,23 @@ class MetricsReader implements Metrics {
             var d = AN_PERSON_DAY;
             Field<Long> activity = d.COMMITS.plus(d.PRS_OPENED).plus(d.PRS_MERGED).plus(d.REVIEWS_GIVEN).plus(d.COMMENTS).cast(Long.class);
             Field<Integer> weekIndex = scoreWeek(d.ACTIVITY_DAY, window.to()).as("week");
-            Map<Long, long[]> reviews = new HashMap<>();
+            Map<Long, Long> reviews = new HashMap<>();
             for (var r : db.select(whoPerson, weekIndex, sum(d.PRS_MERGED), sum(activity), sum(d.REVIEWS_GIVEN))
-                    .from(d).join(who).on(d.ACTOR.eq(whoActor))
-                    .where(d.REPOSITORY_ID.in(window.repositories())).and(d.ACTIVITY_DAY.between(window.from(), window.to()))
+                    .from(d).join(who).on(d.ACTOR.eq(whoActor)).where(inScope(Aggregates.PERSON_DAY, window))
+                    .and(d.ACTIVITY_DAY.between(window.from(), window.to()))
                     .groupBy(whoPerson, weekIndex).fetch()) {
                 Weeks w = weeks.get(r.value1());
                 w.merged()[r.value2()] += value(r.value3());
                 w.activity()[r.value2()] += value(r.value4());
-                reviews.computeIfAbsent(r.value1(), k -> new long[1])[0] += value(r.value5());
+                reviews.merge(r.value1(), value(r.value5()), Long::sum);
             }
             var pr = AN_PULL_REQUEST;
-            for (var r : db.select(whoPerson, median(pr.MERGE_SECONDS)).from(pr).join(who).on(pr.AUTHOR.eq(whoActor))
-                    .where(pr.REPOSITORY_ID.in(window.repositories())).and(pr.STATE.eq("merged"))
-                    .and(pr.MERGED_AT.ge(window.start())).and(pr.MERGED_AT.lt(window.end()))
-                    .groupBy(whoPerson).fetch()) {
-                Weeks w = weeks.get(r.value1());
-                weeks.put(r.value1(), new Weeks(w.merged(), w.activity(), w.reviewsGiven(), r.value2().doubleValue()));
-            }
-            reviews.forEach((person, given) -> {
-                Weeks w = weeks.get(person);
-                weeks.put(person, new Weeks(w.merged(), w.activity(), given[0], w.medianMergeSeconds()));
-            });
+            Map<Long, Double> medianMerge = new HashMap<>();
+            db.select(whoPerson, median(pr.MERGE_SECONDS)).from(pr).join(who).on(pr.AUTHOR.eq(whoActor))
+                    .where(mergedIn(window)).groupBy(whoPerson)
+                    .forEach(r -> medianMerge.put(r.value1(), r.value2().doubleValue()));
+            weeks.replaceAll((person, w) -> new Weeks(w.merged(), w.activity(), reviews.getOrDefault(person, 0L),
+                    medianMerge.get(person)));
         }
         List<PersonScore> scores = new ArrayList<>();
         for (Person p : subjects) {

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Sums of daily aggregate columns by key ({@link #weekly} gives them per week). The incremental path adds a fact's
- * new contribution and subtracts its old one; the full recompute adds every fact once. Both use {@link Contributions}, so they agree.
+ * new contribution and subtracts its old one; the full recompute adds every fact once. Both use {@link Contributions},
+ * so they agree.
  */
 final class Tally {
 
