@@ -8,8 +8,7 @@ database=${1:-postgres}; seconds=${2:-60}
 port=${PORT:-18090}
 token="bench-admin-token-$(date +%s)"
 secret="bench-webhook-secret"
-payload="$root/../shared/fixtures/webhooks/github/push/payload.json"
-[ -f "$payload" ] || payload="$root/bench/payloads/github-push.json"
+payload="$root/server/src/test/resources/webhooks/github/push/payload.json"
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 
 home=$(mktemp -d)

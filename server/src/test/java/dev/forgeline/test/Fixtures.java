@@ -5,17 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The real webhook payloads kept beside the repository (shared/fixtures/webhooks). */
+/**
+ * Real webhook payloads kept in the repository under src/test/resources/webhooks: GitHub's documented examples
+ * (octokit/webhooks, MIT) and GitLab's (go-gitlab, Apache-2.0), each folder with its source's licence.
+ */
 public final class Fixtures {
 
     private Fixtures() {
     }
 
     public static Path webhooks() {
-        Path folder = Path.of("..", "..", "shared", "fixtures", "webhooks").toAbsolutePath().normalize();
+        // Tests run with the server module as their working directory.
+        Path folder = Path.of("src", "test", "resources", "webhooks").toAbsolutePath().normalize();
         if (!Files.isDirectory(folder.resolve("github")) || !Files.isDirectory(folder.resolve("gitlab"))) {
-            throw new IllegalStateException("the webhook fixtures are missing: expected " + folder
-                    + " (the shared folder beside the repository)");
+            throw new IllegalStateException("the webhook fixtures are missing: expected " + folder);
         }
         return folder;
     }
