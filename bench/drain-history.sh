@@ -16,15 +16,17 @@ home=$(mktemp -d)
 FORGELINE_DB_URL=jdbc:postgresql://localhost:5432/$database FORGELINE_DB_USER=postgres FORGELINE_HOME="$home" \
   FORGELINE_IDENTITY_RATELIMIT_WEBHOOKPERMINUTE=10000000 \
   FORGELINE_PORT=$port FORGELINE_ADMIN_TOKEN="$token" "$root/forgeline" serve --roles web >"$home/server.log" 2>&1 &
-trap 'pkill -f "forgeline-exec.jar serve" || true; rm -rf "$home"' EXIT
+server=$!
+# Only the process this script started is stopped: another Forgeline on the machine is left alone.
+stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$home"' EXIT
 until curl -sf "http://localhost:$port/actuator/health/readiness" >/dev/null; do sleep 0.2; done
 connection=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d "{\"provider\":\"github\",\"name\":\"history\",\"secret\":\"$secret\"}" "http://localhost:$port/api/v1/connections")
 id=$(echo "$connection" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 "$root/forgeline" webhook history --url "http://localhost:$port" --provider github --connection "$id" --secret "$secret" \
   --owner acme --repositories 50 --people 200 --teams 10 --days "$days" --pull-requests-per-week "$per_week" --concurrency 16
-pkill -f "forgeline-exec.jar serve" || true
-sleep 2
+stop_server
 psql -h localhost -U postgres -d "$database" -tAc \
   "select event_type, count(*) from webhook_event group by event_type order by 2 desc" | sed 's/^/backlog: /'
 "$root/bench/drain.sh" "$database"

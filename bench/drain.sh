@@ -10,10 +10,12 @@ sql() { psql -h localhost -U postgres -d "$database" -tAc "$1"; }
 backlog=$(sql "select count(*) from webhook_event where status = 'received'")
 [ "$backlog" -gt 0 ] || { echo "no backlog in $database: run bench/webhook-accept.sh first" >&2; exit 2; }
 home=$(mktemp -d)
-trap 'pkill -f "forgeline-exec.jar serve" || true; rm -rf "$home"' EXIT
 start=$(date +%s.%N)
 FORGELINE_DB_URL=jdbc:postgresql://localhost:5432/$database FORGELINE_DB_USER=postgres FORGELINE_HOME="$home" \
   FORGELINE_PORT=${PORT:-18091} "$root/forgeline" serve --roles worker >"$home/worker.log" 2>&1 &
+worker=$!
+# Only the process this script started is stopped: another Forgeline on the machine is left alone.
+trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true; rm -rf "$home"' EXIT
 until curl -sf "http://localhost:${PORT:-18091}/actuator/health/readiness" >/dev/null; do sleep 0.2; done
 ready=$(date +%s.%N)
 at_ready=$(sql "select count(*) from webhook_event where status = 'received'")
