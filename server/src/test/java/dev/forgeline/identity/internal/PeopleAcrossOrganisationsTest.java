@@ -113,6 +113,26 @@ class PeopleAcrossOrganisationsTest {
     }
 
     @Test
+    void theInvitedAccountAcceptsOnTheDashboardAndJoins() {
+        long dan = account("dan");
+        TestHttp asGlobex = as(member(globex, "gadmin", "admin"));
+        ok(asGlobex.post("/api/v1/orgs/" + globex + "/people", "{\"username\":\"dan-" + run + "\",\"role\":\"developer\"}"), 202);
+        TestHttp asDan = as(dan);
+        HttpResponse<String> page = asDan.get("/invitations");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Globex", "gadmin-" + run, "Accept", "Decline");
+        long id = ok(asDan.get("/api/v1/user/invitations"), 200).get(0).get("id").asLong();
+
+        assertThat(asGlobex.post("/invitations/" + id + "/accept", null).statusCode()).as("someone else's invitation").isEqualTo(404);
+        HttpResponse<String> accepted = asDan.post("/invitations/" + id + "/accept", null);
+        assertThat(accepted.statusCode()).isEqualTo(302);
+        assertThat(accepted.headers().firstValue("Location").orElseThrow()).endsWith("/orgs/" + globex);
+        assertThat(ok(asDan.get("/api/v1/orgs/" + globex), 200).get("roleTitle").asString()).isEqualTo("Developer");
+        assertThat(asDan.get("/invitations").body()).contains("no pending invitation");
+        assertThat(audited(globex + "/" + dan)).containsExactly("invitation.created", "invitation.accepted");
+    }
+
+    @Test
     void aSiteAdminStillAddsAccountsDirectly() {
         long carol = account("carol");
         JsonNode added = ok(admin.post("/api/v1/orgs/" + acme + "/people", "{\"username\":\"carol-" + run + "\",\"role\":\"developer\"}"), 200);
