@@ -283,6 +283,9 @@ class OrganisationsController {
             if (request.provider() == null || !PROVIDERS.contains(request.provider())) {
                 throw bad("provider must be github, gitlab or gitea");
             }
+            if (login.length() > 200) {
+                throw bad("login must be at most 200 characters");
+            }
             identity = ForgeIdentity.login(request.provider(), login);
         } else if (email != null && login == null) {
             if (!email.contains("@") || email.length() > 320) {

@@ -186,6 +186,15 @@ class PeopleAcrossOrganisationsTest {
                 .as("inside one organisation a login is still one person's").isEqualTo(409);
     }
 
+    @Test
+    void anOverLongLoginIsRefusedWith400AndLinksNothing() {
+        long erin = member(acme, "erin", "developer");
+        String tooLong = "l".repeat(201);
+        assertThat(ok(admin.post("/api/v1/orgs/" + acme + "/people/" + erin + "/identities",
+                "{\"provider\":\"github\",\"login\":\"" + tooLong + "\"}"), 400).get("detail").asString()).contains("login");
+        assertThat(identitiesOf(admin, acme, erin)).isEmpty();
+    }
+
     private int commits(TestHttp caller, String filter) {
         return ok(caller.get("/api/v1/orgs/" + acme + "/metrics/summary?" + WINDOW + filter), 200).get("commits").asInt();
     }
