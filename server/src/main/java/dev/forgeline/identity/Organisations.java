@@ -29,10 +29,17 @@ public interface Organisations {
     /** Activity repository ids assigned to the team. */
     Set<Long> teamRepositories(long teamId);
 
+    /**
+     * The members with the forge identities this organisation counts as theirs: the ones its admins linked, and the
+     * ones each account holds itself, unless the organisation linked that identity to someone else.
+     */
     List<Person> people(long organisationId);
 
-    /** The account a forge identity is linked to: by login on that provider first, then by email. */
+    /** The account that holds a forge identity itself (signs in with it): by login on that provider first, then by email. */
     Optional<Long> personOf(String provider, String login, String email);
+
+    /** Whom an organisation counts a forge identity as: its own link first, then the account that holds it. */
+    Optional<Long> personOf(long organisationId, String provider, String login, String email);
 
     /** Ingest connection ids the organisation owns; its repositories are the ones those connections report. */
     Set<Long> connections(long organisationId);
@@ -51,7 +58,11 @@ public interface Organisations {
 
     void assignRepository(long teamId, long repositoryId);
 
+    /** Gives the account an identity it holds itself: proven by signing in, or it was made for that login. */
     void linkIdentity(long accountId, ForgeIdentity identity);
+
+    /** Links an identity to a member in one organisation's views only; other organisations may link it otherwise. */
+    void linkIdentity(long organisationId, long accountId, ForgeIdentity identity);
 
     /** Makes the organisation the owner of the connection (a connection has one owner). */
     void assignConnection(long organisationId, long connectionId);

@@ -174,7 +174,7 @@ class GitlabGroupImport implements JobHandler {
         }
         Map<String, Long> accountOf = new HashMap<>();
         for (Member member : people.values()) {
-            long account = organisations.personOf("gitlab", member.username(), null).orElseGet(() -> {
+            long account = organisations.personOf(organisation.id(), "gitlab", member.username(), null).orElseGet(() -> {
                 long created = organisations.createAccount(accounts.freeUsername(member.username()),
                         member.name() == null ? member.username() : clip(member.name(), 200), null);
                 organisations.linkIdentity(created, ForgeIdentity.login("gitlab", member.username()));

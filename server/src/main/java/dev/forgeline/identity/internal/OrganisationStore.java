@@ -5,15 +5,16 @@ import static dev.forgeline.schema.Tables.FORGE_IDENTITY_LINK;
 import static dev.forgeline.schema.Tables.MEMBERSHIP;
 import static dev.forgeline.schema.Tables.ORGANISATION;
 import static dev.forgeline.schema.Tables.ORGANISATION_CONNECTION;
+import static dev.forgeline.schema.Tables.ORGANISATION_IDENTITY_LINK;
 import static dev.forgeline.schema.Tables.TEAM;
 import static dev.forgeline.schema.Tables.TEAM_MEMBER;
 import static dev.forgeline.schema.Tables.TEAM_REPOSITORY;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,15 +110,34 @@ class OrganisationStore implements Organisations {
                 .from(MEMBERSHIP).join(ACCOUNT).on(ACCOUNT.ID.eq(MEMBERSHIP.ACCOUNT_ID))
                 .where(MEMBERSHIP.ORGANISATION_ID.eq(organisationId)).orderBy(ACCOUNT.USERNAME)
                 .forEach(r -> members.put(r.value1(), r));
-        Map<Long, List<ForgeIdentity>> identities = new LinkedHashMap<>();
+        Map<Long, Set<ForgeIdentity>> identities = new LinkedHashMap<>();
+        Set<String> linkedHere = new HashSet<>();
+        db.selectFrom(ORGANISATION_IDENTITY_LINK).where(ORGANISATION_IDENTITY_LINK.ORGANISATION_ID.eq(organisationId))
+                .and(ORGANISATION_IDENTITY_LINK.ACCOUNT_ID.in(members.keySet())).orderBy(ORGANISATION_IDENTITY_LINK.ID)
+                .forEach(r -> {
+                    ForgeIdentity identity = new ForgeIdentity(r.getProvider(), r.getLogin(), r.getEmail());
+                    identities.computeIfAbsent(r.getAccountId(), id -> new LinkedHashSet<>()).add(identity);
+                    linkedHere.add(key(identity));
+                });
+        // What an account holds itself counts too, unless this organisation's admins said that identity is someone else.
         db.selectFrom(FORGE_IDENTITY_LINK).where(FORGE_IDENTITY_LINK.ACCOUNT_ID.in(members.keySet()))
                 .orderBy(FORGE_IDENTITY_LINK.ID)
-                .forEach(r -> identities.computeIfAbsent(r.getAccountId(), id -> new ArrayList<>())
-                        .add(new ForgeIdentity(r.getProvider(), r.getLogin(), r.getEmail())));
+                .forEach(r -> {
+                    ForgeIdentity identity = new ForgeIdentity(r.getProvider(), r.getLogin(), r.getEmail());
+                    Set<ForgeIdentity> own = identities.computeIfAbsent(r.getAccountId(), id -> new LinkedHashSet<>());
+                    if (own.contains(identity) || !linkedHere.contains(key(identity))) {
+                        own.add(identity);
+                    }
+                });
         return members.values().stream()
                 .map(r -> new Person(r.value1(), r.value2(), r.value3(), role(r.value4()),
-                        List.copyOf(identities.getOrDefault(r.value1(), List.of()))))
+                        List.copyOf(identities.getOrDefault(r.value1(), Set.of()))))
                 .toList();
+    }
+
+    private static String key(ForgeIdentity identity) {
+        return identity.login() != null ? identity.provider() + ":" + identity.login().toLowerCase(Locale.ROOT)
+                : "email:" + identity.email().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -136,6 +156,26 @@ class OrganisationStore implements Organisations {
         return db.select(FORGE_IDENTITY_LINK.ACCOUNT_ID).from(FORGE_IDENTITY_LINK)
                 .where(FORGE_IDENTITY_LINK.EMAIL.eq(email.toLowerCase(Locale.ROOT)))
                 .fetchOptional(FORGE_IDENTITY_LINK.ACCOUNT_ID);
+    }
+
+    @Override
+    public Optional<Long> personOf(long organisationId, String provider, String login, String email) {
+        var link = ORGANISATION_IDENTITY_LINK;
+        if (login != null) {
+            Optional<Long> byLogin = db.select(link.ACCOUNT_ID).from(link).where(link.ORGANISATION_ID.eq(organisationId))
+                    .and(link.PROVIDER.eq(provider)).and(link.LOGIN.eq(login)).fetchOptional(link.ACCOUNT_ID);
+            if (byLogin.isPresent()) {
+                return byLogin;
+            }
+        }
+        if (email != null) {
+            Optional<Long> byEmail = db.select(link.ACCOUNT_ID).from(link).where(link.ORGANISATION_ID.eq(organisationId))
+                    .and(link.EMAIL.eq(email.toLowerCase(Locale.ROOT))).fetchOptional(link.ACCOUNT_ID);
+            if (byEmail.isPresent()) {
+                return byEmail;
+            }
+        }
+        return personOf(provider, login, email);
     }
 
     @Override
@@ -216,6 +256,19 @@ class OrganisationStore implements Organisations {
                 .set(FORGE_IDENTITY_LINK.CREATED_AT, now())
                 .execute();
         events.publishEvent(new OrganisationsChanged(null)); // the account may belong to several organisations
+    }
+
+    @Override
+    public void linkIdentity(long organisationId, long accountId, ForgeIdentity identity) {
+        db.insertInto(ORGANISATION_IDENTITY_LINK)
+                .set(ORGANISATION_IDENTITY_LINK.ORGANISATION_ID, organisationId)
+                .set(ORGANISATION_IDENTITY_LINK.ACCOUNT_ID, accountId)
+                .set(ORGANISATION_IDENTITY_LINK.PROVIDER, identity.provider())
+                .set(ORGANISATION_IDENTITY_LINK.LOGIN, identity.login())
+                .set(ORGANISATION_IDENTITY_LINK.EMAIL, identity.email() == null ? null : identity.email().toLowerCase(Locale.ROOT))
+                .set(ORGANISATION_IDENTITY_LINK.CREATED_AT, now())
+                .execute();
+        events.publishEvent(new OrganisationsChanged(organisationId));
     }
 
     @Override

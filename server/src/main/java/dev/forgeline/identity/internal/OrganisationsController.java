@@ -2,11 +2,13 @@ package dev.forgeline.identity.internal;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,12 +48,15 @@ class OrganisationsController {
 
     private final Organisations organisations;
     private final Accounts accounts;
+    private final Invitations invitations;
     private final Repositories repositories;
     private final Audit audit;
 
-    OrganisationsController(Organisations organisations, Accounts accounts, Repositories repositories, Audit audit) {
+    OrganisationsController(Organisations organisations, Accounts accounts, Invitations invitations, Repositories repositories,
+                            Audit audit) {
         this.organisations = organisations;
         this.accounts = accounts;
+        this.invitations = invitations;
         this.repositories = repositories;
         this.audit = audit;
     }
@@ -81,6 +86,11 @@ class OrganisationsController {
 
     record PersonView(long accountId, String username, String displayName, String role, String roleTitle,
                       List<ForgeIdentity> identities) {
+    }
+
+    /** The answer to an invitation, the same whether or not the account exists. */
+    record InvitationSent(String status) {
+        static final InvitationSent SENT = new InvitationSent("invitation sent");
     }
 
     record TeamMember(Long accountId) {
@@ -212,38 +222,58 @@ class OrganisationsController {
     @PostMapping("/{org}/people")
     @Access(Rule.ORG_ADMIN)
     @Transactional
-    @Operation(summary = "Add an account to the organisation with a role, or change its role; only owners grant or change owner")
-    PersonView addMember(OrgAccess access, @RequestBody NewMember request) {
+    @Operation(summary = "Change a member's role (200); invite an account that is not a member (202, the same answer whether "
+            + "or not it exists; it joins when it accepts); a site admin adds accounts directly (200). Only owners grant or "
+            + "change owner")
+    ResponseEntity<Object> addMember(OrgAccess access, @RequestBody NewMember request) {
         OrgRole role = role(request.role());
-        long accountId = request.accountId() != null
-                ? accounts.exists(request.accountId()) ? request.accountId() : notFoundAccount(request.accountId())
-                : accounts.idOf(request.username() == null ? "" : request.username().strip())
-                        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no account '" + request.username() + "'"));
+        String username = request.username() == null ? null : request.username().strip();
+        if (request.accountId() == null && (username == null || username.isEmpty())) {
+            throw bad("give accountId or username");
+        }
+        Optional<Long> named = request.accountId() != null ? Optional.of(request.accountId()).filter(accounts::exists)
+                : accounts.idOf(username);
         long organisationId = access.organisation().id();
-        var current = organisations.people(organisationId).stream().filter(p -> p.accountId() == accountId).findFirst();
+        var current = named.flatMap(id -> organisations.people(organisationId).stream().filter(p -> p.accountId() == id).findFirst());
         boolean touchesOwner = role == OrgRole.OWNER || current.map(p -> p.role() == OrgRole.OWNER).orElse(false);
         if (touchesOwner && !access.atLeast(OrgRole.OWNER)) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only an owner grants or changes the owner role");
         }
+        String slug = access.organisation().slug();
+        if (current.isEmpty() && !access.caller().actsAsAdmin()) {
+            // Whether the account exists is not the organisation's to learn: it is invited, and joins if it accepts.
+            if (named.isPresent()) {
+                invitations.invite(organisationId, named.get(), role, access.caller().accountId());
+                audit.record("invitation.created", "membership", slug + "/" + named.get(), role.name().toLowerCase(Locale.ROOT));
+            } else {
+                audit.record("invitation.no-account", "membership", slug + "/?",
+                        request.accountId() != null ? "account " + request.accountId() : "username '" + clip(username) + "'");
+            }
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(InvitationSent.SENT);
+        }
+        long accountId = named.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                request.accountId() != null ? "no account " + request.accountId() : "no account '" + clip(username) + "'"));
         organisations.addMember(organisationId, accountId, role);
-        String target = access.organisation().slug() + "/" + accountId;
+        invitations.withdraw(organisationId, accountId);
+        String target = slug + "/" + accountId;
         if (current.isPresent()) {
             audit.record("membership.role-changed", "membership", target,
                     current.get().role().name().toLowerCase(Locale.ROOT) + " -> " + role.name().toLowerCase(Locale.ROOT));
         } else {
             audit.record("membership.added", "membership", target, role.name().toLowerCase(Locale.ROOT));
         }
-        return organisations.people(organisationId).stream().filter(p -> p.accountId() == accountId).findFirst()
+        return ResponseEntity.ok(organisations.people(organisationId).stream().filter(p -> p.accountId() == accountId).findFirst()
                 .map(p -> new PersonView(p.accountId(), p.username(), p.displayName(), p.role().name().toLowerCase(Locale.ROOT),
                         p.role().title(access.organisation().kind()), p.identities()))
-                .orElseThrow();
+                .orElseThrow());
     }
 
     @PostMapping("/{org}/people/{account}/identities")
     @Access(Rule.ORG_ADMIN)
     @ResponseStatus(HttpStatus.CREATED)
     @Transactional
-    @Operation(summary = "Link a forge login (provider + login) or a commit email to a member, so their work counts as theirs")
+    @Operation(summary = "Link a forge login (provider + login) or a commit email to a member, so their work counts as theirs "
+            + "in this organisation's views (other organisations may link it to their own people)")
     ForgeIdentity linkIdentity(OrgAccess access, @PathVariable long account, @RequestBody NewIdentity request) {
         long member = member(access, account);
         String login = blankToNull(request.login());
@@ -252,6 +282,9 @@ class OrganisationsController {
         if (login != null && email == null) {
             if (request.provider() == null || !PROVIDERS.contains(request.provider())) {
                 throw bad("provider must be github, gitlab or gitea");
+            }
+            if (login.length() > 200) {
+                throw bad("login must be at most 200 characters");
             }
             identity = ForgeIdentity.login(request.provider(), login);
         } else if (email != null && login == null) {
@@ -263,12 +296,12 @@ class OrganisationsController {
             throw bad("give either provider and login, or email");
         }
         try {
-            organisations.linkIdentity(member, identity);
+            organisations.linkIdentity(access.organisation().id(), member, identity);
         } catch (DuplicateKeyException taken) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, "that identity is linked to someone already");
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "that identity is linked to someone in this organisation already");
         }
-        audit.record("identity.linked", "account", Long.toString(member),
-                identity.login() != null ? identity.provider() + ":" + identity.login() : identity.email());
+        audit.record("identity.linked", "account", Long.toString(member), access.organisation().slug() + ": "
+                + (identity.login() != null ? identity.provider() + ":" + identity.login() : identity.email()));
         return identity;
     }
 
@@ -298,6 +331,10 @@ class OrganisationsController {
     private long member(OrgAccess access, long accountId) {
         boolean member = organisations.people(access.organisation().id()).stream().map(Person::accountId).anyMatch(id -> id == accountId);
         return member ? accountId : notFoundAccount(accountId);
+    }
+
+    private static String clip(String value) {
+        return value.length() > 100 ? value.substring(0, 100) + "…" : value;
     }
 
     private static long notFoundAccount(long accountId) {

@@ -183,6 +183,48 @@ class IsolationMatrixTest {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * The people, invitation and identity routes, called by globex's admin on acme's accounts: an "add" is only an
+     * invitation, answered exactly as for an account that does not exist, and only the invited account sees or answers it.
+     */
+    @Test
+    void anotherOrganisationsAdminCannotAddReadOrLinkOurPeople() {
+        String globex = "/api/v1/orgs/" + org.get(Side.GLOBEX).slug();
+        TestHttp outsider = new TestHttp(port, tokenOf.get(Who.OUTSIDER));
+        String unknown = outsider.post(globex + "/people", "{\"accountId\":" + Long.MAX_VALUE + ",\"role\":\"developer\"}").body();
+        for (Who who : List.of(Who.SITE_ADMIN, Who.OWNER, Who.ADMIN, Who.MANAGER, Who.DEVELOPER)) {
+            HttpResponse<String> byId = outsider.post(globex + "/people", "{\"accountId\":" + accountOf.get(who) + ",\"role\":\"developer\"}");
+            HttpResponse<String> byName = outsider.post(globex + "/people", "{\"username\":\"" + (who == Who.SITE_ADMIN ? AdminBootstrap.ADMIN
+                    : who.name().toLowerCase() + "-" + run) + "\",\"role\":\"developer\"}");
+            for (HttpResponse<String> answer : List.of(byId, byName)) {
+                assertThat(answer.statusCode()).as(who + ": " + answer.body()).isEqualTo(202);
+                assertThat(answer.body()).as(who + " answers as an unknown account does").isEqualTo(unknown);
+            }
+            assertThat(outsider.post(globex + "/people/" + accountOf.get(who) + "/identities", "{\"provider\":\"github\",\"login\":\"x-" + run + "\"}")
+                    .statusCode()).as(who + ": no identity links to a non-member").isEqualTo(404);
+        }
+        assertThat(json.readTree(outsider.get(globex + "/people").body()).findValuesAsString("username"))
+                .as("invited, not added").containsExactly("outsider-" + run);
+
+        TestHttp developer = new TestHttp(port, tokenOf.get(Who.DEVELOPER));
+        var pending = json.readTree(developer.get("/api/v1/user/invitations").body());
+        assertThat(pending.findValuesAsString("organisation")).containsExactly(org.get(Side.GLOBEX).slug());
+        long invitation = pending.get(0).get("id").asLong();
+        for (Who who : List.of(Who.OUTSIDER, Who.OWNER, Who.ADMIN)) {
+            TestHttp other = new TestHttp(port, tokenOf.get(who));
+            assertThat(json.readTree(other.get("/api/v1/user/invitations").body()).findValuesAsString("id")).doesNotContain(Long.toString(invitation));
+            assertThat(other.post("/api/v1/user/invitations/" + invitation + "/accept", null).statusCode()).as(who + " accepts").isEqualTo(404);
+            assertThat(other.post("/api/v1/user/invitations/" + invitation + "/decline", null).statusCode()).as(who + " declines").isEqualTo(404);
+        }
+        // Declined, so the other tests see the organisations as they were.
+        for (Who who : List.of(Who.SITE_ADMIN, Who.OWNER, Who.ADMIN, Who.MANAGER, Who.DEVELOPER)) {
+            TestHttp invited = new TestHttp(port, tokenOf.get(who));
+            for (String id : json.readTree(invited.get("/api/v1/user/invitations").body()).findValuesAsString("id")) {
+                assertThat(invited.post("/api/v1/user/invitations/" + id + "/decline", null).statusCode()).isEqualTo(204);
+            }
+        }
+    }
+
     private HttpResponse<String> withBody(String method, String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString("{}"));

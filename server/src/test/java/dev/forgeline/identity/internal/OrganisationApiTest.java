@@ -106,9 +106,11 @@ class OrganisationApiTest {
         long dev = account("dev");
         ok(admin.post("/api/v1/orgs/" + org + "/people", "{\"accountId\":" + owner + ",\"role\":\"owner\"}"), 200);
         TestHttp asOwner = as(owner);
-        ok(asOwner.post("/api/v1/orgs/" + org + "/people", "{\"accountId\":" + lead + ",\"role\":\"admin\"}"), 200);
+        ok(asOwner.post("/api/v1/orgs/" + org + "/people", "{\"accountId\":" + lead + ",\"role\":\"admin\"}"), 202);
         TestHttp asLead = as(lead);
-        ok(asLead.post("/api/v1/orgs/" + org + "/people", "{\"username\":\"dev-" + run + "\",\"role\":\"developer\"}"), 200);
+        acceptTheOnlyInvitation(asLead, org);
+        ok(asLead.post("/api/v1/orgs/" + org + "/people", "{\"username\":\"dev-" + run + "\",\"role\":\"developer\"}"), 202);
+        acceptTheOnlyInvitation(as(dev), org);
         assertThat(ok(asLead.post("/api/v1/orgs/" + org + "/people", "{\"accountId\":" + dev + ",\"role\":\"owner\"}"), 403)
                 .get("detail").asString()).contains("only an owner");
         ok(asLead.post("/api/v1/orgs/" + org + "/people", "{\"accountId\":" + dev + ",\"role\":\"manager\"}"), 200);
@@ -133,7 +135,13 @@ class OrganisationApiTest {
 
         var audited = db.select(AUDIT_EVENT.ACTION).from(AUDIT_EVENT).where(AUDIT_EVENT.TARGET_ID.eq(org + "/" + dev))
                 .orderBy(AUDIT_EVENT.ID).fetch(AUDIT_EVENT.ACTION);
-        assertThat(audited).containsExactly("membership.added", "membership.role-changed");
+        assertThat(audited).containsExactly("invitation.created", "invitation.accepted", "membership.role-changed");
+    }
+
+    private void acceptTheOnlyInvitation(TestHttp invitee, String org) {
+        JsonNode pending = ok(invitee.get("/api/v1/user/invitations"), 200);
+        assertThat(pending.findValuesAsString("organisation")).containsExactly(org);
+        ok(invitee.post("/api/v1/user/invitations/" + pending.get(0).get("id").asLong() + "/accept", null), 200);
     }
 
     @Test
