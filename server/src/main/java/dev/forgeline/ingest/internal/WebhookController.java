@@ -177,14 +177,13 @@ class WebhookController {
                         String name = parser.currentName();
                         if (depth == 1) {
                             objectAtDepth1 = name;
-                            if (name.equals("action") && parser.nextToken() == JsonToken.VALUE_STRING) {
-                                action = parser.getString();
+                            if (name.equals("action")) {
+                                action = scalar(parser) && parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : null;
                             } else if (name.equals("project_id") && scalar(parser)) {
                                 projectId = parser.getString();
                             }
-                        } else if (depth == 2 && name.equals("action") && "object_attributes".equals(objectAtDepth1)
-                                && parser.nextToken() == JsonToken.VALUE_STRING) {
-                            nestedAction = parser.getString();
+                        } else if (depth == 2 && name.equals("action") && "object_attributes".equals(objectAtDepth1)) {
+                            nestedAction = scalar(parser) && parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : null;
                         } else if (depth == 2 && name.equals("id") && repository == null
                                 && ("repository".equals(objectAtDepth1) || "project".equals(objectAtDepth1))
                                 && scalar(parser)) {
@@ -209,9 +208,16 @@ class WebhookController {
         }
     }
 
-    /** Moves to the property's value: whether it is a plain value (not an object, an array or the end). */
+    /**
+     * Moves to the property's value: whether it is a plain value. An object or an array is skipped whole, so that
+     * the depth the scan counts stays right; the job then finds the value has the wrong shape.
+     */
     private static boolean scalar(JsonParser parser) {
         JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return false;
+        }
         return value != null && value.isScalarValue();
     }
 

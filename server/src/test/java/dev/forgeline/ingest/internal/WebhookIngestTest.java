@@ -516,6 +516,40 @@ class WebhookIngestTest {
         assertThat(db.fetchCount(PULL_REQUEST, PULL_REQUEST.REPOSITORY_ID.eq(repository("github", quiet)))).isEqualTo(good);
     }
 
+    @Test
+    void fieldsOfAnotherShapeAreAcceptedAndIgnoredWithTheReason() {
+        ObjectNode actionObject = fixture("github/pull_request/opened.payload.json", REPOSITORY_IDS.incrementAndGet());
+        actionObject.putObject("action").put("nested", "opened");
+        ObjectNode repositoryIdArray = fixture("github/push/payload.json", REPOSITORY_IDS.incrementAndGet());
+        ((ObjectNode) repositoryIdArray.get("repository")).putArray("id").add(1).add(2);
+        ObjectNode projectIdObject = (ObjectNode) json.readTree(Fixtures.read("gitlab/job.json"));
+        projectIdObject.putObject("project_id").put("id", 7);
+        ObjectNode mergeRequest = fixture("gitlab/merge_request.json", REPOSITORY_IDS.incrementAndGet());
+        ((ObjectNode) mergeRequest.get("object_attributes")).putArray("action").add("open");
+
+        Map<Long, String> reasons = new LinkedHashMap<>();
+        reasons.put(accepted(github("pull_request", bytes(actionObject), UUID.randomUUID().toString())), "action is an object");
+        reasons.put(accepted(github("push", bytes(repositoryIdArray), UUID.randomUUID().toString())), "repository.id is an array");
+        reasons.put(accepted(gitlab("Job Hook", bytes(projectIdObject))), "project_id is an object");
+        reasons.put(accepted(gitlab("Merge Request Hook", bytes(mergeRequest))), "object_attributes.action is an array");
+
+        reasons.forEach((id, reason) -> {
+            Eventually.await("event " + id + " done", DEADLINE, () -> !status(id).equals("received"));
+            var event = db.selectFrom(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).fetchSingle();
+            assertThat(event.getStatus()).isEqualTo("ignored");
+            assertThat(event.getError()).contains(reason);
+        });
+        JsonNode shown = json.readTree(admin.get("/api/v1/events/" + reasons.keySet().iterator().next()).body());
+        assertThat(shown.get("event").get("error").asString()).contains("action is an object");
+    }
+
+    private long accepted(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        JsonNode body = json.readTree(answer.body());
+        assertThat(body.get("status").asString()).isEqualTo("received");
+        return body.get("eventId").asLong();
+    }
+
     private String status(long eventId) {
         return db.select(WEBHOOK_EVENT.STATUS).from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(eventId)).fetchSingle(WEBHOOK_EVENT.STATUS);
     }
