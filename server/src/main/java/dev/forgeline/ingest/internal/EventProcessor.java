@@ -245,14 +245,22 @@ class EventProcessor implements JobHandler {
             }
             List<Long> processed = new ArrayList<>();
             List<Long> ignored = new ArrayList<>();
+            int unreadable = 0;
             for (WebhookEventRecord event : batch) {
-                (record(event) ? processed : ignored).add(event.getId());
+                try {
+                    (record(event) ? processed : ignored).add(event.getId());
+                } catch (Normaliser.UnreadablePayload e) {
+                    // Thrown while normalising, before anything of this delivery is written: the batch goes on.
+                    events.mark(event.getId(), Status.IGNORED, e.getMessage());
+                    unreadable++;
+                }
             }
             events.markAll(processed, Status.PROCESSED);
             events.markAll(ignored, Status.IGNORED);
+            int allIgnored = ignored.size() + unreadable;
             TransactionScoped.afterCommit(() -> {
                 processedCount.increment(processed.size());
-                ignoredCount.increment(ignored.size());
+                ignoredCount.increment(allIgnored);
             });
             return new Batch(full ? Outcome.FULL : Outcome.PARTIAL, connection, repository);
         });

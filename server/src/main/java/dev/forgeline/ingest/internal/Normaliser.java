@@ -41,6 +41,17 @@ final class Normaliser {
     private Normaliser() {
     }
 
+    /**
+     * A payload with a field in a shape no forge sends (an object where an id or an action belongs). Valid JSON, so
+     * it was accepted; no retry can read it, so it is ignored with this reason instead of failing again and again.
+     */
+    static final class UnreadablePayload extends IllegalArgumentException {
+
+        UnreadablePayload(String reason) {
+            super(reason);
+        }
+    }
+
     static boolean handles(Provider provider, String eventType) {
         return provider == Provider.GITLAB ? GITLAB_EVENTS.contains(eventType) : GITHUB_EVENTS.contains(eventType);
     }
@@ -121,7 +132,7 @@ final class Normaliser {
 
     private static List<ForgeEvent> github(Provider provider, String type, JsonNode p) {
         Repo repo = githubRepo(provider, p.path("repository"));
-        String action = text(p, "action");
+        String action = value(p, "action", "action");
         String sender = text(p.path("sender"), "login");
         return switch (type) {
             case "push" -> {
@@ -202,7 +213,7 @@ final class Normaliser {
         if (!r.hasNonNull("id")) {
             throw new IllegalArgumentException("payload has no repository");
         }
-        return new Repo(provider.id(), text(r, "id"), text(r, "full_name"), text(r, "default_branch"), text(r, "html_url"));
+        return new Repo(provider.id(), value(r, "id", "repository.id"), text(r, "full_name"), text(r, "default_branch"), text(r, "html_url"));
     }
 
     private static PullRequestSnapshot githubPullRequest(JsonNode pr) {
@@ -239,7 +250,7 @@ final class Normaliser {
                     yield List.of(); // nothing names the merge request or its time: nothing to record
                 }
                 Repo repo = gitlabRepo(p.path("project"), attributes);
-                String action = text(attributes, "action");
+                String action = value(attributes, "action", "object_attributes.action");
                 PullRequestSnapshot mr = gitlabMergeRequest(attributes, "open".equals(action) ? actor : null);
                 List<ForgeEvent> out = new ArrayList<>();
                 out.add(new PullRequest(repo, mr, gitlabTransition(action), actor, mr.updatedAt()));
@@ -274,7 +285,7 @@ final class Normaliser {
                 Instant updated = orElse(time(attributes.path("updated_at")), created);
                 String state = "closed".equals(text(attributes, "state")) ? "closed" : "open";
                 yield List.of(new Issue(repo, attributes.path("iid").asLong(), text(attributes, "title"), state,
-                        "open".equals(text(attributes, "action")) ? actor : null, labels, created, updated,
+                        "open".equals(value(attributes, "action", "object_attributes.action")) ? actor : null, labels, created, updated,
                         state.equals("closed") ? orElse(time(attributes.path("closed_at")), updated) : null));
             }
             case "Pipeline Hook" -> {
@@ -284,7 +295,7 @@ final class Normaliser {
                         time(attributes.path("created_at")), time(attributes.path("finished_at"))));
             }
             case "Job Hook" -> {
-                Repo repo = new Repo("gitlab", text(p, "project_id"), first(text(p, "project_name"), text(p, "project_id")),
+                Repo repo = new Repo("gitlab", value(p, "project_id", "project_id"), first(text(p, "project_name"), text(p, "project_id")),
                         null, text(p.path("repository"), "homepage"));
                 yield List.of(new PipelineJob(repo, text(p, "build_id"), text(p, "pipeline_id"), text(p, "build_name"),
                         text(p, "build_status"), time(p.path("build_started_at")), time(p.path("build_finished_at"))));
@@ -310,7 +321,7 @@ final class Normaliser {
 
     /** Group-level hooks may leave the project's id out: then the merge request's target project, or the path, names it. */
     private static Repo gitlabRepo(JsonNode project, JsonNode attributes) {
-        String id = first(text(project, "id"), attributes == null ? null : text(attributes, "target_project_id"),
+        String id = first(value(project, "id", "project.id"), attributes == null ? null : text(attributes, "target_project_id"),
                 text(project, "path_with_namespace"));
         if (id == null) {
             throw new IllegalArgumentException("payload has no project");
@@ -375,6 +386,15 @@ final class Normaliser {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() || value.isContainer() ? null : value.asString();
+    }
+
+    /** A field that must be a plain value when present: an object or an array there makes the payload unreadable. */
+    private static String value(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value != null && value.isContainer()) {
+            throw new UnreadablePayload(path + " is " + (value.isObject() ? "an object" : "an array") + ", not a value");
+        }
+        return text(node, field);
     }
 
     private static Integer integer(JsonNode node, String field) {

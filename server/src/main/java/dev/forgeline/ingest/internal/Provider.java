@@ -12,7 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 /** The forges we take webhooks from, and how each one names and signs a delivery. */
 enum Provider {
 
-    GITHUB("X-GitHub-Event") {
+    GITHUB("X-GitHub-Event", "X-GitHub-Delivery") {
         @Override
         Optional<String> deliveryId(HttpServletRequest request) {
             return header(request, "X-GitHub-Delivery");
@@ -31,7 +31,7 @@ enum Provider {
         }
     },
 
-    GITLAB("X-Gitlab-Event") {
+    GITLAB("X-Gitlab-Event", "Idempotency-Key (or X-Gitlab-Event-UUID)") {
         @Override
         Optional<String> deliveryId(HttpServletRequest request) {
             // Idempotency-Key stays the same across GitLab's retries; the event UUID is the older header.
@@ -52,7 +52,7 @@ enum Provider {
         }
     },
 
-    GITEA("X-Gitea-Event") {
+    GITEA("X-Gitea-Event", "X-Gitea-Delivery") {
         @Override
         Optional<String> deliveryId(HttpServletRequest request) {
             return header(request, "X-Gitea-Delivery");
@@ -69,9 +69,21 @@ enum Provider {
     };
 
     private final String eventHeader;
+    private final String deliveryHeader;
 
-    Provider(String eventHeader) {
+    Provider(String eventHeader, String deliveryHeader) {
         this.eventHeader = eventHeader;
+        this.deliveryHeader = deliveryHeader;
+    }
+
+    /** The header that names the event type, as an error message names it. */
+    String eventHeader() {
+        return eventHeader;
+    }
+
+    /** The header (or headers) that carry the delivery id, as an error message names them. */
+    String deliveryHeader() {
+        return deliveryHeader;
     }
 
     static Optional<Provider> parse(String name) {

@@ -28,6 +28,12 @@ class StoredEvents {
         }
     }
 
+    /** Column sizes, read from the generated schema: a migration that widens a column widens what is accepted. */
+    static final int MAX_EVENT_TYPE = WEBHOOK_EVENT.EVENT_TYPE.getDataType().length();
+    static final int MAX_ACTION = WEBHOOK_EVENT.ACTION.getDataType().length();
+    static final int MAX_DELIVERY_ID = WEBHOOK_EVENT.DELIVERY_ID.getDataType().length();
+    static final int MAX_REPOSITORY_KEY = WEBHOOK_EVENT.REPOSITORY_KEY.getDataType().length();
+
     record NewEvent(long connectionId, Provider provider, String eventType, String action, String repositoryKey,
                     String deliveryId, String headers, String body, Status status) {
     }
@@ -52,12 +58,6 @@ class StoredEvents {
                 .set(WEBHOOK_EVENT.BODY, event.body())
                 .returning(WEBHOOK_EVENT.ID)
                 .fetchOne(WEBHOOK_EVENT.ID);
-    }
-
-    Optional<Long> idOfDelivery(long connectionId, String deliveryId) {
-        return db.select(WEBHOOK_EVENT.ID).from(WEBHOOK_EVENT)
-                .where(WEBHOOK_EVENT.CONNECTION_ID.eq(connectionId)).and(WEBHOOK_EVENT.DELIVERY_ID.eq(deliveryId))
-                .fetchOptional(WEBHOOK_EVENT.ID);
     }
 
     Optional<WebhookEventRecord> find(long id) {

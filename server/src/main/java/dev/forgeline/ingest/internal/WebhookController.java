@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
@@ -114,6 +115,14 @@ class WebhookController {
             return problem(HttpStatus.BAD_REQUEST, "missing event type header");
         }
         String deliveryId = forge.deliveryId(request).orElseGet(() -> "sha256:" + sha256(body));
+        // Checked here, not left to the database: deliveries of every connection are stored in one statement, and one
+        // value that does not fit its column would fail them all.
+        String unfit = unfit(forge.eventHeader(), eventType, StoredEvents.MAX_EVENT_TYPE);
+        unfit = unfit != null ? unfit : unfit(forge.deliveryHeader(), deliveryId, StoredEvents.MAX_DELIVERY_ID);
+        unfit = unfit != null ? unfit : unfit("action in the body", scan.action(), StoredEvents.MAX_ACTION);
+        if (unfit != null) {
+            return problem(HttpStatus.BAD_REQUEST, unfit);
+        }
         Status status = Normaliser.handles(forge, eventType) ? Status.RECEIVED : Status.IGNORED;
         var event = new NewEvent(connection.id(), forge, eventType, scan.action(), scan.repositoryKey(), deliveryId,
                 headers(request), new String(body, StandardCharsets.UTF_8), status);
@@ -124,6 +133,9 @@ class WebhookController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting down: retry");
+        } catch (DataIntegrityViolationException e) {
+            // Only this delivery's row was refused (the writer stores the others of its batch one by one).
+            return problem(HttpStatus.BAD_REQUEST, "a header or field of this delivery cannot be stored");
         }
         if (stored.duplicate()) {
             return answer(response, HttpStatus.OK, new Accepted(stored.eventId(), "duplicate", true));
@@ -177,14 +189,13 @@ class WebhookController {
                         String name = parser.currentName();
                         if (depth == 1) {
                             objectAtDepth1 = name;
-                            if (name.equals("action") && parser.nextToken() == JsonToken.VALUE_STRING) {
-                                action = parser.getString();
+                            if (name.equals("action")) {
+                                action = scalar(parser) && parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : null;
                             } else if (name.equals("project_id") && scalar(parser)) {
                                 projectId = parser.getString();
                             }
-                        } else if (depth == 2 && name.equals("action") && "object_attributes".equals(objectAtDepth1)
-                                && parser.nextToken() == JsonToken.VALUE_STRING) {
-                            nestedAction = parser.getString();
+                        } else if (depth == 2 && name.equals("action") && "object_attributes".equals(objectAtDepth1)) {
+                            nestedAction = scalar(parser) && parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : null;
                         } else if (depth == 2 && name.equals("id") && repository == null
                                 && ("repository".equals(objectAtDepth1) || "project".equals(objectAtDepth1))
                                 && scalar(parser)) {
@@ -205,14 +216,33 @@ class WebhookController {
                 throw new IllegalArgumentException("unexpected end of the body");
             }
             String key = repository != null ? repository : projectId;
-            return new Scan(action != null ? action : nestedAction, key == null || key.length() > 100 ? null : key);
+            // Only a shortcut for processing in batches: a key that does not fit is left out, not refused.
+            return new Scan(action != null ? action : nestedAction,
+                    key != null && fits(key, StoredEvents.MAX_REPOSITORY_KEY) ? key : null);
         }
     }
 
-    /** Moves to the property's value: whether it is a plain value (not an object, an array or the end). */
+    /**
+     * Moves to the property's value: whether it is a plain value. An object or an array is skipped whole, so that
+     * the depth the scan counts stays right; the job then finds the value has the wrong shape.
+     */
     private static boolean scalar(JsonParser parser) {
         JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return false;
+        }
         return value != null && value.isScalarValue();
+    }
+
+    /** Why the value cannot be stored as it is (too long for its column, or a NUL PostgreSQL refuses), or null. */
+    private static String unfit(String field, String value, int max) {
+        return value == null || fits(value, max) ? null
+                : value.length() > max ? field + " is over " + max + " characters" : field + " holds a NUL character";
+    }
+
+    private static boolean fits(String value, int max) {
+        return value.length() <= max && value.indexOf('\0') < 0;
     }
 
     private String headers(HttpServletRequest request) {

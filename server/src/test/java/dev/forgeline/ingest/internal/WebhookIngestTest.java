@@ -516,6 +516,198 @@ class WebhookIngestTest {
         assertThat(db.fetchCount(PULL_REQUEST, PULL_REQUEST.REPOSITORY_ID.eq(repository("github", quiet)))).isEqualTo(good);
     }
 
+    // Bad input and repeated deliveries -----------------------------------------------------------------------
+
+    @Test
+    void overLongHeadersAndActionAnswer400NamingTheFieldAndStoreNothing() {
+        byte[] push = bytes(fixture("github/push/payload.json", REPOSITORY_IDS.incrementAndGet()));
+        int before = db.fetchCount(WEBHOOK_EVENT);
+
+        var longDelivery = github("push", push, "d".repeat(300));
+        assertThat(longDelivery.statusCode()).isEqualTo(400);
+        assertThat(longDelivery.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(longDelivery.body()).contains("X-GitHub-Delivery is over 200 characters");
+
+        var longEvent = github("e".repeat(101), push, UUID.randomUUID().toString());
+        assertThat(longEvent.statusCode()).isEqualTo(400);
+        assertThat(longEvent.body()).contains("X-GitHub-Event is over 100 characters");
+
+        var longAction = github("pull_request", ("{\"action\":\"" + "a".repeat(101) + "\"}").getBytes(StandardCharsets.UTF_8),
+                UUID.randomUUID().toString());
+        assertThat(longAction.statusCode()).isEqualTo(400);
+        assertThat(longAction.body()).contains("action in the body is over 100 characters");
+
+        var gitlabAction = gitlab("Merge Request Hook", ("{\"object_attributes\":{\"action\":\"" + "a".repeat(101) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(gitlabAction.statusCode()).isEqualTo(400);
+        assertThat(gitlabAction.body()).contains("action in the body is over 100 characters");
+
+        // PostgreSQL cannot store a NUL in a text column: refused here, not by the database in the middle of a batch.
+        var nul = github("pull_request", "{\"action\":\"open\\u0000ed\"}".getBytes(StandardCharsets.UTF_8), UUID.randomUUID().toString());
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(nul.body()).contains("action in the body holds a NUL character");
+
+        var exactlyAtTheLimit = github("push", push, "d".repeat(200));
+        assertThat(exactlyAtTheLimit.statusCode()).isEqualTo(202);
+        assertThat(db.fetchCount(WEBHOOK_EVENT)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void oneConnectionsOverLongDeliveriesFailNoneOfAnotherConnectionsDeliveries() throws Exception {
+        long forgeId = REPOSITORY_IDS.incrementAndGet();
+        byte[] push = bytes(fixture("github/push/payload.json", forgeId));
+        byte[] star = "{\"action\":\"created\"}".getBytes(StandardCharsets.UTF_8);
+        // Sent together, so that the writers store valid deliveries of one connection in batches while the other
+        // connection's over-long ones arrive.
+        List<java.util.concurrent.Callable<HttpResponse<String>>> valid = new ArrayList<>();
+        List<java.util.concurrent.Callable<HttpResponse<String>>> overLong = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            valid.add(() -> github("push", push, UUID.randomUUID().toString()));
+            overLong.add(() -> TestHttp.send(request("gitea", gitea).header("Content-Type", "application/json")
+                    .header("X-Gitea-Event", "star").header("X-Gitea-Delivery", UUID.randomUUID() + "x".repeat(300))
+                    .header("X-Gitea-Signature", Provider.hmacSha256(secret, star))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(star)).build()));
+        }
+        List<java.util.concurrent.Callable<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < valid.size(); i++) {
+            all.add(overLong.get(i));
+            all.add(valid.get(i));
+        }
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        try (var senders = java.util.concurrent.Executors.newFixedThreadPool(24)) {
+            for (var answer : senders.invokeAll(all)) {
+                answers.add(answer.get());
+            }
+        }
+        List<Integer> validCodes = new ArrayList<>();
+        List<Integer> overLongCodes = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            (i % 2 == 0 ? overLongCodes : validCodes).add(answers.get(i).statusCode());
+        }
+        assertThat(overLongCodes).containsOnly(400);
+        assertThat(validCodes).containsOnly(202);
+        assertThat(db.fetchCount(WEBHOOK_EVENT, WEBHOOK_EVENT.CONNECTION_ID.eq(github))).isEqualTo(60);
+        assertThat(db.fetchCount(WEBHOOK_EVENT, WEBHOOK_EVENT.CONNECTION_ID.eq(gitea))).isZero();
+    }
+
+    @Autowired EventWriter writer;
+
+    private StoredEvents.NewEvent event(long connection, String delivery, String eventType) {
+        return new StoredEvents.NewEvent(connection, Provider.GITHUB, eventType, "created", null, delivery, "{}",
+                "{\"action\":\"created\"}", StoredEvents.Status.IGNORED);
+    }
+
+    private static EventWriter.Stored result(EventWriter.Pending pending) {
+        return pending.result().getNow(null);
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesFailsOnlyItsOwnDeliveryNotTheBatch() {
+        var good = new EventWriter.Pending(event(github, UUID.randomUUID().toString(), "star"));
+        // Past the checks of the accept path: a row that breaks a constraint of the table.
+        var refused = new EventWriter.Pending(event(gitea, UUID.randomUUID().toString(), null));
+        var alsoGood = new EventWriter.Pending(event(gitea, UUID.randomUUID().toString(), "star"));
+        writer.write(List.of(good, refused, alsoGood));
+
+        assertThat(refused.result()).isCompletedExceptionally();
+        assertThat(result(good).duplicate()).isFalse();
+        assertThat(result(alsoGood).duplicate()).isFalse();
+        assertThat(db.fetchCount(WEBHOOK_EVENT, WEBHOOK_EVENT.ID.in(result(good).eventId(), result(alsoGood).eventId()))).isEqualTo(2);
+    }
+
+    @Test
+    void repeatedDeliveriesInOneBatchAndAcrossBatchesAnswerTheFirstEventsId() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        String c = UUID.randomUUID().toString();
+        var firstA = new EventWriter.Pending(event(github, a, "star"));
+        var firstB = new EventWriter.Pending(event(github, b, "star"));
+        writer.write(List.of(firstA, firstB));
+
+        var againA = new EventWriter.Pending(event(github, a, "star"));
+        var firstC = new EventWriter.Pending(event(github, c, "star"));
+        var againC = new EventWriter.Pending(event(github, c, "star"));
+        var againB = new EventWriter.Pending(event(github, b, "star"));
+        // The same delivery id on another connection is another delivery.
+        var otherConnection = new EventWriter.Pending(event(gitea, a, "star"));
+        writer.write(List.of(againA, firstC, againC, againB, otherConnection));
+
+        assertThat(result(firstA).duplicate()).isFalse();
+        assertThat(result(againA)).isEqualTo(new EventWriter.Stored(result(firstA).eventId(), true));
+        assertThat(result(againB)).isEqualTo(new EventWriter.Stored(result(firstB).eventId(), true));
+        assertThat(result(firstC).duplicate()).isFalse();
+        assertThat(result(againC)).isEqualTo(new EventWriter.Stored(result(firstC).eventId(), true));
+        assertThat(result(otherConnection).duplicate()).isFalse();
+        assertThat(result(otherConnection).eventId()).isNotEqualTo(result(firstA).eventId());
+        assertThat(db.fetchCount(WEBHOOK_EVENT, WEBHOOK_EVENT.DELIVERY_ID.in(a, b, c))).isEqualTo(4);
+    }
+
+    @Test
+    void aRedeliveryStormIsAnsweredWithTheFirstEventsIdAndStoresEachDeliveryOnce() throws Exception {
+        byte[] push = bytes(fixture("github/push/payload.json", REPOSITORY_IDS.incrementAndGet()));
+        List<String> deliveries = new ArrayList<>();
+        List<java.util.concurrent.Callable<HttpResponse<String>>> sends = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String delivery = UUID.randomUUID().toString();
+            deliveries.add(delivery);
+            for (int copy = 0; copy < 3; copy++) {
+                sends.add(() -> github("push", push, delivery));
+            }
+        }
+        Map<String, List<JsonNode>> answers = new LinkedHashMap<>();
+        try (var senders = java.util.concurrent.Executors.newFixedThreadPool(24)) {
+            var futures = senders.invokeAll(sends);
+            for (int i = 0; i < futures.size(); i++) {
+                HttpResponse<String> answer = futures.get(i).get();
+                assertThat(answer.statusCode()).as(answer.body()).isIn(200, 202);
+                JsonNode body = json.readTree(answer.body());
+                assertThat(body.get("duplicate").asBoolean()).isEqualTo(answer.statusCode() == 200);
+                answers.computeIfAbsent(deliveries.get(i / 3), d -> new ArrayList<>()).add(body);
+            }
+        }
+        for (String delivery : deliveries) {
+            List<JsonNode> copies = answers.get(delivery);
+            long stored = db.select(WEBHOOK_EVENT.ID).from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.CONNECTION_ID.eq(github))
+                    .and(WEBHOOK_EVENT.DELIVERY_ID.eq(delivery)).fetchSingle(WEBHOOK_EVENT.ID);
+            assertThat(copies).extracting(c -> c.get("eventId").asLong()).containsOnly(stored);
+            assertThat(copies).filteredOn(c -> c.get("status").asString().equals("duplicate")).hasSize(2);
+        }
+    }
+
+    @Test
+    void fieldsOfAnotherShapeAreAcceptedAndIgnoredWithTheReason() {
+        ObjectNode actionObject = fixture("github/pull_request/opened.payload.json", REPOSITORY_IDS.incrementAndGet());
+        actionObject.putObject("action").put("nested", "opened");
+        ObjectNode repositoryIdArray = fixture("github/push/payload.json", REPOSITORY_IDS.incrementAndGet());
+        ((ObjectNode) repositoryIdArray.get("repository")).putArray("id").add(1).add(2);
+        ObjectNode projectIdObject = (ObjectNode) json.readTree(Fixtures.read("gitlab/job.json"));
+        projectIdObject.putObject("project_id").put("id", 7);
+        ObjectNode mergeRequest = fixture("gitlab/merge_request.json", REPOSITORY_IDS.incrementAndGet());
+        ((ObjectNode) mergeRequest.get("object_attributes")).putArray("action").add("open");
+
+        Map<Long, String> reasons = new LinkedHashMap<>();
+        reasons.put(accepted(github("pull_request", bytes(actionObject), UUID.randomUUID().toString())), "action is an object");
+        reasons.put(accepted(github("push", bytes(repositoryIdArray), UUID.randomUUID().toString())), "repository.id is an array");
+        reasons.put(accepted(gitlab("Job Hook", bytes(projectIdObject))), "project_id is an object");
+        reasons.put(accepted(gitlab("Merge Request Hook", bytes(mergeRequest))), "object_attributes.action is an array");
+
+        reasons.forEach((id, reason) -> {
+            Eventually.await("event " + id + " done", DEADLINE, () -> !status(id).equals("received"));
+            var event = db.selectFrom(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(id)).fetchSingle();
+            assertThat(event.getStatus()).isEqualTo("ignored");
+            assertThat(event.getError()).contains(reason);
+        });
+        JsonNode shown = json.readTree(admin.get("/api/v1/events/" + reasons.keySet().iterator().next()).body());
+        assertThat(shown.get("event").get("error").asString()).contains("action is an object");
+    }
+
+    private long accepted(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        JsonNode body = json.readTree(answer.body());
+        assertThat(body.get("status").asString()).isEqualTo("received");
+        return body.get("eventId").asLong();
+    }
+
     private String status(long eventId) {
         return db.select(WEBHOOK_EVENT.STATUS).from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.ID.eq(eventId)).fetchSingle(WEBHOOK_EVENT.STATUS);
     }
