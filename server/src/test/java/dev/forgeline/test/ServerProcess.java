@@ -61,18 +61,28 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(builder.start(), log, home, port);
     }
 
+    /** Waits for readiness; a server that is not ready in time is stopped, since its caller never gets to close it. */
     public ServerProcess awaitReady(Duration deadline) {
         TestHttp http = new TestHttp(port, null);
-        Eventually.await("server readiness on port " + port, deadline, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited with " + process.exitValue() + ":\n" + output());
-            }
+        try {
+            Eventually.await("server readiness on port " + port, deadline, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited with " + process.exitValue() + ":\n" + output());
+                }
+                try {
+                    return http.get("/actuator/health/readiness").statusCode() == 200;
+                } catch (RuntimeException notYetListening) {
+                    return false;
+                }
+            });
+        } catch (AssertionError | RuntimeException notReady) {
             try {
-                return http.get("/actuator/health/readiness").statusCode() == 200;
-            } catch (RuntimeException notYetListening) {
-                return false;
+                close();
+            } catch (Exception stopping) {
+                notReady.addSuppressed(stopping);
             }
-        });
+            throw notReady;
+        }
         return this;
     }
 
