@@ -25,7 +25,6 @@ import dev.forgeline.analytics.Metrics.Filter;
 import dev.forgeline.compliance.ComplianceScores;
 import dev.forgeline.compliance.Rule;
 import dev.forgeline.compliance.TeamCompliance;
-import dev.forgeline.identity.OrgRole;
 import dev.forgeline.platform.ForgelineProperties;
 import dev.forgeline.activity.RepositoryActivity;
 import dev.forgeline.activity.RepositoryRef;
@@ -148,7 +147,7 @@ class DashboardMetrics {
     List<DashboardView.Alert> alerts(OrgAccess access) {
         String slug = access.organisation().slug();
         return read(() -> metrics.alerts(access.organisation().id(), false, ALERTS_SHOWN * 5, 0)).orElse(List.of()).stream()
-                .filter(a -> access.atLeast(OrgRole.MANAGER) || a.subject().equals("person:" + access.caller().accountId()))
+                .filter(a -> a.readableBy(access))
                 .limit(ALERTS_SHOWN)
                 .map(a -> new DashboardView.Alert(a.kind(), a.kind().replace('-', ' '), a.evidence(),
                         a.subject().startsWith("person:") ? "/orgs/" + slug + "/people/" + a.subject().substring("person:".length())
