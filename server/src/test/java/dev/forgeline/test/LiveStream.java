@@ -39,10 +39,13 @@ public final class LiveStream implements AutoCloseable {
         this.lines = lines;
     }
 
-    /** Opens the page's stream with the token; a refused one is closed at once and only its status is kept. */
+    /** Opens the page's stream with the token (none: anonymous); a refused one is closed at once and only its status is kept. */
     public static LiveStream open(int port, String page, String token, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/live/" + page))
-                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token);
+                .header("Accept", "text/event-stream");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
