@@ -30,7 +30,7 @@ public record OrgAccess(Organisation organisation, OrgRole role, Caller caller, 
     /**
      * A repository's work (its pull requests, commits, pipelines, its place in a waiting list). In a course each
      * group's repositories are read as the group's team page is ({@link #mayReadTeam}); one assigned to no group is
-     * for teachers. In a team organisation every member reads every repository.
+     * the course's own, read by all its members. In a team organisation every member reads every repository.
      *
      * @param repositoryTeams the teams the repository is assigned to
      */
@@ -38,7 +38,7 @@ public record OrgAccess(Organisation organisation, OrgRole role, Caller caller, 
         if (readsEveryRepository()) {
             return true;
         }
-        return repositoryTeams.isEmpty() ? atLeast(OrgRole.MANAGER) : repositoryTeams.stream().anyMatch(this::mayReadTeam);
+        return repositoryTeams.isEmpty() || repositoryTeams.stream().anyMatch(this::mayReadTeam);
     }
 
     /** True when {@link #mayReadRepository} holds for every repository of the organisation, whatever its teams. */
