@@ -204,4 +204,17 @@ class LiveStreamTest {
             assertThat(organisationEvents(outsider)).as("an account in no organisation, replayed").isEmpty();
         }
     }
+
+    @Test
+    void aSubscriberWhoJoinsAnOrganisationHearsOfItWithoutReconnecting() throws Exception {
+        Tenant a = tenant("live-join", 840_000_000L);
+        long account = organisations.createAccount("joiner-" + a.organisation().slug(), "Joiner", null);
+        String joiner = StudentCourse.token(db, account);
+        try (LiveStream stream = open("overview", joiner, null)) {
+            stream.next("ready");
+            organisations.addMember(a.organisation().id(), account, OrgRole.DEVELOPER);
+            waitingPullRequest(a);
+            awaitEvent(stream, "metrics", a.organisation());
+        }
+    }
 }

@@ -163,20 +163,21 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
         return switch (audience) {
             case SiteAdmins admins -> rights.admin();
             case Activity activity -> rights.everywhere() || Optional.ofNullable(rights.organisations().get(activity.organisationId()))
-                    .filter(access -> access.readsEveryRepository() || activity.repositories().stream()
-                            .anyMatch(id -> access.mayReadRepository(teams(activity.organisationId()).getOrDefault(id, Set.of()))))
+                    .filter(access -> access.readsEveryRepository() || teams(activity.organisationId())
+                            .map(teams -> activity.repositories().stream().anyMatch(id -> access.mayReadRepository(teams.getOrDefault(id, Set.of()))))
+                            .orElse(false))
                     .isPresent();
             case Alerts alerts -> rights.everywhere() || Optional.ofNullable(rights.organisations().get(alerts.changed().organisationId()))
                     .filter(alerts.changed()::readableBy).isPresent();
         };
     }
 
-    /** The organisation's repository teams; none (so a course's activity reaches only its teachers) while unreadable. */
-    private Map<Long, Set<Long>> teams(long organisationId) {
+    /** The organisation's repository teams; empty while they cannot be read (a course's activity then reaches only its admins). */
+    private Optional<Map<Long, Set<Long>>> teams(long organisationId) {
         try {
-            return repositoryTeams.get().computeIfAbsent(organisationId, readAccess::repositoryTeams);
+            return Optional.of(repositoryTeams.get().computeIfAbsent(organisationId, readAccess::repositoryTeams));
         } catch (DataAccessException unreachable) {
-            return Map.of();
+            return Optional.empty();
         }
     }
 
