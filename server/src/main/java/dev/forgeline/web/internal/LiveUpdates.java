@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -176,7 +175,7 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
     private Optional<Map<Long, Set<Long>>> teams(long organisationId) {
         try {
             return Optional.of(repositoryTeams.get().computeIfAbsent(organisationId, readAccess::repositoryTeams));
-        } catch (DataAccessException unreachable) {
+        } catch (RuntimeException unreachable) {
             return Optional.empty();
         }
     }
@@ -210,7 +209,7 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
     private void refresh(Subscriber subscriber) {
         try {
             subscriber.rights = rights(subscriber.caller);
-        } catch (DataAccessException unreachable) {
+        } catch (RuntimeException unreachable) {
             // Rights that may be out of date are not used: the browser reconnects and subscribes anew.
             subscribers.remove(subscriber.emitter);
             subscriber.emitter.complete();
@@ -245,8 +244,8 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
                 // A connection no organisation owns shows in no organisation's pages; only site admins see its data.
                 publish("metrics", new SiteAdmins(), "{\"organisationId\":null}");
             }
-        } catch (DataAccessException unreachable) {
-            // The pages are told with the next activity; the beat must not die with one failed look-up.
+        } catch (RuntimeException unreachable) {
+            // The database is out of reach: the pages are told with the next activity; a scheduled beat that threw would stop for good.
             log.debug("live metrics signal skipped: {}", unreachable.getMessage());
         }
     }
