@@ -26,4 +26,23 @@ public record OrgAccess(Organisation organisation, OrgRole role, Caller caller, 
     public boolean mayReadTeam(long teamId) {
         return atLeast(OrgRole.ADMIN) || callerTeams.contains(teamId);
     }
+
+    /**
+     * A repository's work (its pull requests, commits, pipelines, its place in a waiting list). In a course each
+     * group's repositories are read as the group's team page is ({@link #mayReadTeam}); one assigned to no group is
+     * the course's own, read by all its members. In a team organisation every member reads every repository.
+     *
+     * @param repositoryTeams the teams the repository is assigned to
+     */
+    public boolean mayReadRepository(Set<Long> repositoryTeams) {
+        if (readsEveryRepository()) {
+            return true;
+        }
+        return repositoryTeams.isEmpty() || repositoryTeams.stream().anyMatch(this::mayReadTeam);
+    }
+
+    /** True when {@link #mayReadRepository} holds for every repository of the organisation, whatever its teams. */
+    public boolean readsEveryRepository() {
+        return organisation.kind() != Organisation.Kind.COURSE || atLeast(OrgRole.ADMIN);
+    }
 }

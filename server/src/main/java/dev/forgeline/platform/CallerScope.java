@@ -8,8 +8,11 @@ import java.util.Set;
  */
 public interface CallerScope {
 
-    /** Connections owned by organisations the caller belongs to; every connection for a site admin. */
-    Connections readable();
+    /**
+     * The repositories the caller may read by their organisations' rules: every repository of some connections, and
+     * single repositories of others (in a course, a student reads only their own group's); everything for a site admin.
+     */
+    Readable readable();
 
     /** Connections owned by organisations where the caller is an admin or owner; every one for a site admin. */
     Connections administered();
@@ -22,6 +25,17 @@ public interface CallerScope {
 
         public boolean includes(long connectionId) {
             return all || ids.contains(connectionId);
+        }
+    }
+
+    /** Repositories: all of them, or those of some connections plus some single ones. */
+    record Readable(boolean all, Set<Long> connections, Set<Long> repositories) {
+
+        public static final Readable NONE = new Readable(false, Set.of(), Set.of());
+        public static final Readable ALL = new Readable(true, Set.of(), Set.of());
+
+        public boolean includes(long connectionId, long repositoryId) {
+            return all || connections.contains(connectionId) || repositories.contains(repositoryId);
         }
     }
 }

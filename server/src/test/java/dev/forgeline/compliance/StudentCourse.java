@@ -47,13 +47,30 @@ public final class StudentCourse {
     /** Day 0 of the history, 00:00 UTC twenty days ago: every team is scored over three weeks. */
     public final Instant day0;
 
+    /** Each team's repository id, by team slug (team-a, team-b). */
+    public final Map<String, Long> repositories = new LinkedHashMap<>();
+
     private final DSLContext db;
+    private final Map<String, GitlabHistory> histories = new LinkedHashMap<>();
+    private final Map<String, Author> firstStudents = new LinkedHashMap<>();
 
     private StudentCourse(String slug, String studentToken, Instant day0, DSLContext db) {
         this.slug = slug;
         this.studentToken = studentToken;
         this.day0 = day0;
         this.db = db;
+    }
+
+    /** An API token of the team's first student (Alice of team-a, Dave of team-b). */
+    public String studentToken(String team, Organisations organisations) {
+        return token(db, organisations.personOf("gitlab", firstStudents.get(team).login(), null).orElseThrow());
+    }
+
+    /** The team's first student opens a merge request from the branch now, and it is processed. */
+    public void openMergeRequest(String team, long iid, String branch) {
+        GitlabHistory history = histories.get(team);
+        history.openMergeRequest(iid, branch, firstStudents.get(team), Instant.now().minus(Duration.ofHours(1)));
+        history.awaitProcessed(this::status);
     }
 
     /** Builds the course and its history, and waits until every delivery is processed. */
@@ -83,6 +100,10 @@ public final class StudentCourse {
         long projectA = 700_000_000L + Math.abs(run.hashCode() % 1_000_000) * 10;
         GitlabHistory teamA = new GitlabHistory(json, port, connection, secret, projectA, course + "/team-a");
         GitlabHistory teamB = new GitlabHistory(json, port, connection, secret, projectA + 1, course + "/team-b");
+        result.histories.put("team-a", teamA);
+        result.histories.put("team-b", teamB);
+        result.firstStudents.put("team-a", alice);
+        result.firstStudents.put("team-b", dave);
 
         // Team A: three members, a commit each per week on its own branch and day, every commit linked to an issue,
         // merge requests reviewed by someone else, a pipeline every week (one failed), docs kept up.
@@ -134,6 +155,8 @@ public final class StudentCourse {
         }
         organisations.assignRepository(a.id(), byName.get(course + "/team-a"));
         organisations.assignRepository(b.id(), byName.get(course + "/team-b"));
+        result.repositories.put("team-a", byName.get(course + "/team-a"));
+        result.repositories.put("team-b", byName.get(course + "/team-b"));
         return result;
     }
 

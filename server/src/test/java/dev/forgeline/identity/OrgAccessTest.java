@@ -43,6 +43,19 @@ class OrgAccessTest {
     }
 
     @Test
+    void inACourseAGroupsRepositoriesAreReadAsItsTeamPage() {
+        assertThat(as(OrgRole.DEVELOPER).mayReadRepository(Set.of(100L))).isTrue();
+        assertThat(as(OrgRole.DEVELOPER).mayReadRepository(Set.of(200L))).isFalse();
+        assertThat(as(OrgRole.DEVELOPER).mayReadRepository(Set.of(200L, 100L))).as("shared with their group").isTrue();
+        assertThat(as(OrgRole.DEVELOPER).mayReadRepository(Set.of())).as("the course's own repository").isTrue();
+        assertThat(as(OrgRole.MANAGER).mayReadRepository(Set.of(200L))).isFalse();
+        assertThat(as(OrgRole.ADMIN).mayReadRepository(Set.of(200L))).isTrue();
+        OrgAccess companyDeveloper = new OrgAccess(new Organisation(2, "acme", "Acme", Organisation.Kind.TEAM), OrgRole.DEVELOPER,
+                new Caller(SELF, "me", false, Set.of("read")), Set.of(100L), Set.of(SELF));
+        assertThat(companyDeveloper.mayReadRepository(Set.of(200L))).as("a company's repositories are everyone's there").isTrue();
+    }
+
+    @Test
     void aCourseNamesItsRolesAsTeachersAndStudents() {
         assertThat(OrgRole.ADMIN.title(Organisation.Kind.COURSE)).isEqualTo("Teacher");
         assertThat(OrgRole.MANAGER.title(Organisation.Kind.COURSE)).isEqualTo("Teacher");

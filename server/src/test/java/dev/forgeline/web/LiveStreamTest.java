@@ -3,66 +3,53 @@ package dev.forgeline.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.forgeline.analytics.GithubDeliveries;
+import dev.forgeline.compliance.StudentCourse;
+import dev.forgeline.identity.OrgRole;
+import dev.forgeline.identity.Organisation;
+import dev.forgeline.identity.Organisations;
+import dev.forgeline.test.Eventually;
 import dev.forgeline.test.Fixtures;
 import dev.forgeline.test.ForgelineTest;
+import dev.forgeline.test.LiveStream;
+import dev.forgeline.test.LiveStream.Event;
 import dev.forgeline.test.Signing;
+import dev.forgeline.test.TestDatabase;
 import dev.forgeline.test.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+/**
+ * The live streams over real HTTP. A database of its own: the events these tests wait for come from deliveries
+ * processed and alerts evaluated by jobs, which must run in this server, not in another test class's.
+ */
 @ForgelineTest
-@TestPropertySource(properties = "forgeline.admin-token=" + LiveStreamTest.ADMIN_TOKEN)
+@TestPropertySource(properties = {"forgeline.admin-token=" + LiveStreamTest.ADMIN_TOKEN, TestDatabase.OWN_DATABASE + "=live"})
 class LiveStreamTest {
 
     static final String ADMIN_TOKEN = "live-stream-test-admin-0123456789";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Autowired JsonMapper json;
+    @Autowired DSLContext db;
+    @Autowired Organisations organisations;
     @LocalServerPort int port;
 
     long connection;
     String secret;
-
-    /** One server-sent event as the browser sees it. */
-    record Event(String id, String name, String data) {
-    }
-
-    /** An open stream: its events arrive on a queue; closing it hangs up like a browser that went away. */
-    record Stream_(Stream<String> lines, BlockingQueue<Event> events) implements AutoCloseable {
-        Event next(String name) throws InterruptedException {
-            for (Event e; (e = events.poll(15, TimeUnit.SECONDS)) != null; ) {
-                if (e.name().equals(name)) {
-                    return e;
-                }
-            }
-            throw new AssertionError("no '" + name + "' event within 15 s");
-        }
-
-        @Override
-        public void close() {
-            lines.close();
-        }
-    }
 
     @BeforeEach
     void connect() {
@@ -73,36 +60,12 @@ class LiveStreamTest {
         secret = body.get("secret").asString();
     }
 
-    private Stream_ open(String page, String token, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/live/" + page))
-                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token);
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        HttpResponse<Stream<String>> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-        assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
-            Map<String, String> fields = new HashMap<>();
-            try {
-                answer.body().forEach(line -> {
-                    if (line.isEmpty()) {
-                        if (fields.containsKey("event")) {
-                            events.add(new Event(fields.get("id"), fields.get("event"), fields.get("data")));
-                        }
-                        fields.clear();
-                    } else if (!line.startsWith(":") && line.contains(":")) {
-                        fields.merge(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 1), (a, b) -> a + "\n" + b);
-                    }
-                });
-            } catch (RuntimeException closed) {
-                // The test hung up.
-            }
-        });
-        return new Stream_(answer.body(), events);
+    private LiveStream open(String page, String token, String lastEventId) {
+        LiveStream stream = LiveStream.open(port, page, token, lastEventId);
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.contentType()).startsWith("text/event-stream");
+        return stream;
     }
-
     private long deliver() {
         byte[] body = Fixtures.read("github/push/payload.json");
         var answer = TestHttp.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/webhooks/github/" + connection))
@@ -117,7 +80,7 @@ class LiveStreamTest {
     @Test
     void aReconnectingStreamGetsExactlyTheDeliveriesItMissedAfterItsLastEventId() throws Exception {
         String lastSeen;
-        try (Stream_ first = open("connections", ADMIN_TOKEN, null)) {
+        try (LiveStream first = open("connections", ADMIN_TOKEN, null)) {
             first.next("ready");
             long eventId = deliver();
             Event seen = first.next("delivery");
@@ -126,7 +89,7 @@ class LiveStreamTest {
         }
         List<Long> missed = new ArrayList<>(List.of(deliver(), deliver()));
 
-        try (Stream_ again = open("connections", ADMIN_TOKEN, lastSeen)) {
+        try (LiveStream again = open("connections", ADMIN_TOKEN, lastSeen)) {
             List<Long> replayed = new ArrayList<>();
             Event one = again.next("delivery");
             Event two = again.next("delivery");
@@ -150,5 +113,108 @@ class LiveStreamTest {
         var denied = TestHttp.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/live/connections"))
                 .header("Accept", "text/event-stream").header("Authorization", "Bearer " + reader).build());
         assertThat(denied.statusCode()).as("a token without the admin scope").isEqualTo(403);
+    }
+
+    /** An organisation with a GitHub connection of its own, fed through the real webhook endpoint. */
+    private record Tenant(Organisation organisation, GithubDeliveries repository, long connection) {
+    }
+
+    private Tenant tenant(String name, long forgeId) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenantSecret = "live-secret-" + run + run;
+        var created = new TestHttp(port, ADMIN_TOKEN).post("/api/v1/connections",
+                "{\"provider\":\"github\",\"name\":\"" + name + "\",\"secret\":\"" + tenantSecret + "\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        long id = json.readTree(created.body()).get("id").asLong();
+        Organisation organisation = organisations.create(name + "-" + run, name, Organisation.Kind.TEAM);
+        organisations.assignConnection(organisation.id(), id);
+        return new Tenant(organisation, new GithubDeliveries(port, id, tenantSecret, json, forgeId + Math.abs(run.hashCode() % 1_000_000)), id);
+    }
+
+    /** A pull request opened two days ago that nobody reviews: processed, it is new activity and, evaluated, an alert. */
+    private void waitingPullRequest(Tenant tenant) {
+        Instant opened = Instant.now().minus(Duration.ofDays(2));
+        GithubDeliveries.sendInTurn(db, tenant.connection(), List.of(tenant.repository().pullRequest("opened", 1, "octo", "open",
+                opened, opened, null, "feature", "octo", 5, 1)), tenant.repository());
+    }
+
+    private void evaluateAlerts() {
+        TestHttp admin = new TestHttp(port, ADMIN_TOKEN);
+        Eventually.await("the alert evaluation asked to run", Duration.ofSeconds(60),
+                () -> admin.post("/api/v1/admin/jobs/analytics-alerts/run", null).statusCode() == 202);
+    }
+
+    private Long organisationOf(Event event) {
+        JsonNode id = json.readTree(event.data()).get("organisationId");
+        return id == null || id.isNull() ? null : id.asLong();
+    }
+
+    private Event awaitEvent(LiveStream stream, String topic, Organisation organisation) throws InterruptedException {
+        Event seen = stream.next(e -> e.name().equals(topic) && Long.valueOf(organisation.id()).equals(organisationOf(e)), Duration.ofSeconds(60));
+        assertThat(seen).as(topic + " of " + organisation.slug()).isNotNull();
+        return seen;
+    }
+
+    private List<Event> organisationEvents(LiveStream stream) throws InterruptedException {
+        return new ArrayList<>(stream.during(Duration.ofSeconds(3)).stream()
+                .filter(e -> e.name().equals("metrics") || e.name().equals("alert")).toList());
+    }
+
+    @Test
+    void aStreamCarriesOnlyTheActivityAndAlertsOfOrganisationsItsSubscriberMayRead() throws Exception {
+        Tenant a = tenant("live-a", 810_000_000L);
+        Tenant b = tenant("live-b", 820_000_000L);
+        String nobody = StudentCourse.token(db, organisations.createAccount("nobody-" + a.organisation().slug(), "Nobody", null));
+        long managerAccount = organisations.createAccount("manager-" + a.organisation().slug(), "Manager of A", null);
+        organisations.addMember(a.organisation().id(), managerAccount, OrgRole.MANAGER);
+        String managerOfA = StudentCourse.token(db, managerAccount);
+
+        String before;
+        try (LiveStream admin = open("overview", ADMIN_TOKEN, null);
+             LiveStream outsider = open("overview", nobody, null);
+             LiveStream member = open("overview", managerOfA, null)) {
+            admin.next("ready");
+            outsider.next("ready");
+            member.next("ready");
+
+            // B's activity and B's alert: the site admin sees both, as B's pages would show them to it.
+            waitingPullRequest(b);
+            before = Long.toString(Long.parseLong(awaitEvent(admin, "metrics", b.organisation()).id()) - 1);
+            evaluateAlerts();
+            awaitEvent(admin, "alert", b.organisation());
+
+            // Then A's: what A's member must see.
+            waitingPullRequest(a);
+            awaitEvent(admin, "metrics", a.organisation());
+            evaluateAlerts();
+            awaitEvent(admin, "alert", a.organisation());
+
+            assertThat(organisationEvents(outsider)).as("an account in no organisation").isEmpty();
+            List<Event> seen = organisationEvents(member);
+            assertThat(seen).extracting(this::organisationOf).as("A's member").containsOnly(a.organisation().id());
+            assertThat(seen).extracting(Event::name).contains("metrics", "alert");
+        }
+
+        // Reconnecting with an id from before B's events replays only what the subscriber may read.
+        try (LiveStream outsider = open("overview", nobody, before);
+             LiveStream member = open("overview", managerOfA, before)) {
+            List<Event> replayed = organisationEvents(member);
+            assertThat(replayed).extracting(this::organisationOf).as("A's member, replayed").containsOnly(a.organisation().id());
+            assertThat(replayed).extracting(Event::name).contains("metrics", "alert");
+            assertThat(organisationEvents(outsider)).as("an account in no organisation, replayed").isEmpty();
+        }
+    }
+
+    @Test
+    void aSubscriberWhoJoinsAnOrganisationHearsOfItWithoutReconnecting() throws Exception {
+        Tenant a = tenant("live-join", 840_000_000L);
+        long account = organisations.createAccount("joiner-" + a.organisation().slug(), "Joiner", null);
+        String joiner = StudentCourse.token(db, account);
+        try (LiveStream stream = open("overview", joiner, null)) {
+            stream.next("ready");
+            organisations.addMember(a.organisation().id(), account, OrgRole.DEVELOPER);
+            waitingPullRequest(a);
+            awaitEvent(stream, "metrics", a.organisation());
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.http.HttpStatus;
@@ -33,7 +34,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * The activity model, read: repositories and what happened in each, newest first. A caller sees the repositories of
- * the connections their organisations own; any other repository answers 404.
+ * the connections their organisations own, in a course only those of their own group; any other repository answers 404.
  */
 @RestController
 @Access(Access.Rule.SIGNED_IN)
@@ -83,9 +84,7 @@ class ActivityController {
     @GetMapping
     @Operation(summary = "Repositories seen in webhook deliveries")
     List<RepositoryView> repositories() {
-        CallerScope.Connections readable = scope.readable();
-        return db.selectFrom(REPOSITORY)
-                .where(readable.all() ? DSL.noCondition() : REPOSITORY.CONNECTION_ID.in(readable.ids()))
+        return db.selectFrom(REPOSITORY).where(readable(scope.readable()))
                 .orderBy(REPOSITORY.FULL_NAME)
                 .fetch(r -> new RepositoryView(r.getId(), r.getProvider(), r.getForgeId(), r.getFullName(), r.getDefaultBranch(), r.getWebUrl(),
                         r.getFirstSeenAt()));
@@ -163,10 +162,13 @@ class ActivityController {
 
     private void requireRepository(long id, int limit, int offset) {
         Paging.check(limit, offset);
-        CallerScope.Connections readable = scope.readable();
-        if (!db.fetchExists(REPOSITORY, REPOSITORY.ID.eq(id)
-                .and(readable.all() ? DSL.noCondition() : REPOSITORY.CONNECTION_ID.in(readable.ids())))) {
+        if (!db.fetchExists(REPOSITORY, REPOSITORY.ID.eq(id).and(readable(scope.readable())))) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id);
         }
+    }
+
+    private static Condition readable(CallerScope.Readable readable) {
+        return readable.all() ? DSL.noCondition()
+                : REPOSITORY.CONNECTION_ID.in(readable.connections()).or(REPOSITORY.ID.in(readable.repositories()));
     }
 }

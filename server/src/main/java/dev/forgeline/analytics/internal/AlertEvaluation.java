@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +200,7 @@ class AlertEvaluation implements RecurringJob {
         var open = db.selectFrom(AN_ALERT).where(AN_ALERT.ORGANISATION_ID.eq(organisationId)).and(AN_ALERT.RESOLVED_AT.isNull()).fetch();
         var at = now.atOffset(ZoneOffset.UTC);
         int resolved = 0;
+        Set<String> subjects = new HashSet<>();
         for (var alert : open) {
             String key = alert.getKind() + "|" + alert.getSubject();
             String evidence = conditions.remove(key);
@@ -206,6 +208,7 @@ class AlertEvaluation implements RecurringJob {
                 alert.setResolvedAt(at);
                 alert.store();
                 resolved++;
+                subjects.add(alert.getSubject());
             } else if (!evidence.equals(alert.getEvidence())) {
                 alert.setEvidence(evidence);
                 alert.store();
@@ -213,12 +216,13 @@ class AlertEvaluation implements RecurringJob {
         }
         conditions.forEach((key, evidence) -> {
             int bar = key.indexOf('|');
+            subjects.add(key.substring(bar + 1));
             db.insertInto(AN_ALERT).set(AN_ALERT.ORGANISATION_ID, organisationId).set(AN_ALERT.KIND, key.substring(0, bar))
                     .set(AN_ALERT.SUBJECT, key.substring(bar + 1)).set(AN_ALERT.EVIDENCE, evidence).set(AN_ALERT.OPENED_AT, at)
                     .execute();
         });
         if (!conditions.isEmpty() || resolved > 0) {
-            events.publishEvent(new AlertsChanged(organisationId, conditions.size(), resolved));
+            events.publishEvent(new AlertsChanged(organisationId, conditions.size(), resolved, Set.copyOf(subjects)));
         }
     }
 }

@@ -13,7 +13,6 @@ import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.analytics.Alert;
 import dev.forgeline.analytics.Metrics;
 import dev.forgeline.identity.OrgAccess;
-import dev.forgeline.identity.OrgRole;
 import dev.forgeline.platform.Paging;
 
 /** Alerts of an organisation: managers and above see all; a developer sees those about themselves. */
@@ -35,10 +34,6 @@ class AlertsController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "status must be open or all");
         }
         List<Alert> alerts = metrics.alerts(access.organisation().id(), status.equals("all"), limit, offset);
-        if (access.atLeast(OrgRole.MANAGER)) {
-            return alerts;
-        }
-        String self = "person:" + access.caller().accountId();
-        return alerts.stream().filter(a -> a.subject().equals(self) || a.subject().startsWith(self + "/")).toList();
+        return alerts.stream().filter(a -> a.readableBy(access)).toList();
     }
 }

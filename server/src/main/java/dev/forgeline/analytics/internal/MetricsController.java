@@ -2,8 +2,11 @@ package dev.forgeline.analytics.internal;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpStatus;
@@ -23,7 +26,8 @@ import dev.forgeline.identity.Team;
 
 /**
  * The metrics of an organisation. Every member reads the organisation's and their teams' aggregates and their
- * own figures; managers read their teams' people too, admins and owners everyone's. Whatever the caller may not
+ * own figures; managers read their teams' people too, admins and owners everyone's. A repository is read as its
+ * pages are (in a course, only by its own group and teachers). Whatever the caller may not
  * read answers 404, as if it did not exist.
  */
 @RestController
@@ -100,6 +104,12 @@ class MetricsController {
                 throw badRequest("repository must be a repository id");
             }
             repositoryId = Long.parseLong(repository);
+            long asked = repositoryId;
+            Set<Long> teams = directory.of(org).teamRepositories().entrySet().stream()
+                    .filter(e -> e.getValue().contains(asked)).map(Map.Entry::getKey).collect(Collectors.toSet());
+            if (!access.mayReadRepository(teams)) {
+                throw notFound();
+            }
         }
         Filter filter = new Filter(teamId, personId, repositoryId, date("from", query.from()), date("to", query.to()));
         try {

@@ -4,9 +4,13 @@ import static dev.forgeline.schema.Tables.MEMBERSHIP;
 import static dev.forgeline.schema.Tables.ORGANISATION;
 import static dev.forgeline.schema.Tables.TEAM;
 import static dev.forgeline.schema.Tables.TEAM_MEMBER;
+import static dev.forgeline.schema.Tables.TEAM_REPOSITORY;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,8 +18,10 @@ import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
 import dev.forgeline.identity.Caller;
+import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
+import dev.forgeline.identity.ReadAccess;
 import dev.forgeline.schema.tables.TeamMember;
 
 /**
@@ -23,7 +29,7 @@ import dev.forgeline.schema.tables.TeamMember;
  * asks them, so they are kept to two round trips to the database.
  */
 @Repository
-class MembershipLookup {
+class MembershipLookup implements ReadAccess {
 
     private final DSLContext db;
 
@@ -63,6 +69,32 @@ class MembershipLookup {
                     people.add(r.value2());
                 });
         return new Teams(Set.copyOf(teams), Set.copyOf(people));
+    }
+
+    @Override
+    public List<OrgAccess> organisations(Caller caller) {
+        List<RouteRules.Membership> memberships = caller.admin()
+                ? db.selectFrom(ORGANISATION).orderBy(ORGANISATION.ID).fetch(r -> new RouteRules.Membership(
+                        organisation(r.getId(), r.getSlug(), r.getName(), r.getKind()), OrgRole.OWNER))
+                : db.select(ORGANISATION.ID, ORGANISATION.SLUG, ORGANISATION.NAME, ORGANISATION.KIND, MEMBERSHIP.ROLE)
+                        .from(ORGANISATION).join(MEMBERSHIP).on(MEMBERSHIP.ORGANISATION_ID.eq(ORGANISATION.ID))
+                        .where(MEMBERSHIP.ACCOUNT_ID.eq(caller.accountId())).orderBy(ORGANISATION.ID)
+                        .fetch(r -> new RouteRules.Membership(organisation(r.value1(), r.value2(), r.value3(), r.value4()),
+                                OrgRole.valueOf(r.value5().toUpperCase(Locale.ROOT))));
+        return memberships.stream().map(m -> {
+            Teams teams = teams(m.organisation().id(), caller.accountId());
+            return new OrgAccess(m.organisation(), m.role(), caller, teams.teams(), teams.people());
+        }).toList();
+    }
+
+    @Override
+    public Map<Long, Set<Long>> repositoryTeams(long organisationId) {
+        Map<Long, Set<Long>> teams = new HashMap<>();
+        db.select(TEAM_REPOSITORY.REPOSITORY_ID, TEAM_REPOSITORY.TEAM_ID).from(TEAM_REPOSITORY)
+                .join(TEAM).on(TEAM.ID.eq(TEAM_REPOSITORY.TEAM_ID)).where(TEAM.ORGANISATION_ID.eq(organisationId))
+                .forEach(r -> teams.computeIfAbsent(r.value1(), id -> new HashSet<>()).add(r.value2()));
+        teams.replaceAll((repository, its) -> Set.copyOf(its));
+        return Map.copyOf(teams);
     }
 
     private static Organisation organisation(long id, String slug, String name, String kind) {

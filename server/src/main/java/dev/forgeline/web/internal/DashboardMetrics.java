@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
@@ -24,13 +25,13 @@ import dev.forgeline.analytics.Metrics.Filter;
 import dev.forgeline.compliance.ComplianceScores;
 import dev.forgeline.compliance.Rule;
 import dev.forgeline.compliance.TeamCompliance;
-import dev.forgeline.identity.OrgRole;
 import dev.forgeline.platform.ForgelineProperties;
 import dev.forgeline.activity.RepositoryActivity;
 import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Person;
+import dev.forgeline.identity.ReadAccess;
 import dev.forgeline.identity.Team;
 import dev.forgeline.web.internal.DashboardView.CountWeek;
 import dev.forgeline.web.internal.DashboardView.CycleWeek;
@@ -67,9 +68,11 @@ class DashboardMetrics {
     private final Metrics metrics;
     private final ComplianceScores compliance;
     private final ForgelineProperties.Compliance levels;
+    private final ReadAccess readAccess;
 
     DashboardMetrics(Organisations organisations, Repositories repositories, RepositoryActivity activity, Metrics metrics,
-                     ComplianceScores compliance, ForgelineProperties settings) {
+                     ComplianceScores compliance, ForgelineProperties settings, ReadAccess readAccess) {
+        this.readAccess = readAccess;
         this.organisations = organisations;
         this.repositories = repositories;
         this.activity = activity;
@@ -85,7 +88,7 @@ class DashboardMetrics {
         Long teamId = filters.team() == null ? null : organisations.team(org, filters.team()).map(Team::id).orElse(null);
         Filter filter = new Filter(teamId, null, filters.repository(), filters.from(), filters.to());
         List<DoraTile> dora = read(() -> doraTiles(metrics.dora(org, filter))).orElse(List.of());
-        return new Overview(access.organisation().name(), List.of(), teams, repositoryOptions(org), dora,
+        return new Overview(access.organisation().name(), List.of(), teams, repositoryOptions(access), dora,
                 cycleWeeks(org, filter), throughput(org, filter), alerts(access), waiting(access, filters));
     }
 
@@ -144,7 +147,7 @@ class DashboardMetrics {
     List<DashboardView.Alert> alerts(OrgAccess access) {
         String slug = access.organisation().slug();
         return read(() -> metrics.alerts(access.organisation().id(), false, ALERTS_SHOWN * 5, 0)).orElse(List.of()).stream()
-                .filter(a -> access.atLeast(OrgRole.MANAGER) || a.subject().equals("person:" + access.caller().accountId()))
+                .filter(a -> a.readableBy(access))
                 .limit(ALERTS_SHOWN)
                 .map(a -> new DashboardView.Alert(a.kind(), a.kind().replace('-', ' '), a.evidence(),
                         a.subject().startsWith("person:") ? "/orgs/" + slug + "/people/" + a.subject().substring("person:".length())
@@ -172,7 +175,7 @@ class DashboardMetrics {
     /** The open pull requests of the view's repositories that have waited longest (from the activity model). */
     List<WaitingPr> waiting(OrgAccess access, Filters filters) {
         long org = access.organisation().id();
-        Set<Long> ids = repositories(org).stream().map(RepositoryRef::id).collect(java.util.stream.Collectors.toSet());
+        Set<Long> ids = readableRepositories(access).stream().map(RepositoryRef::id).collect(java.util.stream.Collectors.toSet());
         if (filters.repository() != null) {
             ids = ids.contains(filters.repository()) ? Set.of(filters.repository()) : Set.of();
         }
@@ -195,8 +198,23 @@ class DashboardMetrics {
         return repositories.ofConnections(organisations.connections(organisationId));
     }
 
-    private List<Option> repositoryOptions(long organisationId) {
-        return repositories(organisationId).stream().map(r -> new Option(Long.toString(r.id()), r.fullName())).toList();
+    /** The organisation's repositories whose work the caller may see ({@link OrgAccess#mayReadRepository}). */
+    List<RepositoryRef> readableRepositories(OrgAccess access) {
+        LongPredicate readable = readable(access);
+        return repositories(access.organisation().id()).stream().filter(r -> readable.test(r.id())).toList();
+    }
+
+    /** {@link OrgAccess#mayReadRepository}, with the organisation's repository teams read once. */
+    LongPredicate readable(OrgAccess access) {
+        if (access.readsEveryRepository()) {
+            return id -> true;
+        }
+        Map<Long, Set<Long>> teams = readAccess.repositoryTeams(access.organisation().id());
+        return id -> access.mayReadRepository(teams.getOrDefault(id, Set.of()));
+    }
+
+    private List<Option> repositoryOptions(OrgAccess access) {
+        return readableRepositories(access).stream().map(r -> new Option(Long.toString(r.id()), r.fullName())).toList();
     }
 
     TeamPage team(OrgAccess access, Team team, Filters filters) {

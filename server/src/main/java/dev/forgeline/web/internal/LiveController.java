@@ -16,7 +16,7 @@ import dev.forgeline.identity.Caller;
 import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Access.Rule;
 
-/** One event stream per page, carrying only the topics that page shows. */
+/** One event stream per page, carrying only the topics that page shows, of what its subscriber may read. */
 @RestController
 @Access(Rule.SIGNED_IN)
 class LiveController {
@@ -43,10 +43,11 @@ class LiveController {
         if (topics == null) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no live page " + page);
         }
-        if (ADMIN_PAGES.contains(page) && !Caller.current().map(Caller::actsAsAdmin).orElse(false)) {
+        Caller caller = Caller.current().orElseThrow(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED, "sign in first"));
+        if (ADMIN_PAGES.contains(page) && !caller.actsAsAdmin()) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "live deliveries are for admins");
         }
-        return live.subscribe(topics, parse(lastEventId));
+        return live.subscribe(topics, caller, parse(lastEventId));
     }
 
     private static Long parse(String lastEventId) {

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -13,8 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -25,22 +32,67 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.forgeline.activity.ActivityRecorded;
 import dev.forgeline.analytics.AlertsChanged;
+import dev.forgeline.identity.Caller;
+import dev.forgeline.identity.OrgAccess;
+import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.OrganisationsChanged;
+import dev.forgeline.identity.ReadAccess;
 import dev.forgeline.ingest.DeliveryReceived;
 
 /**
  * Fans server events out to the open page streams. Events are numbered and the last few hundred kept, so a
  * browser that reconnects with {@code Last-Event-ID} gets what it missed; one that missed more is told to reload.
  * Sending happens on its own thread: a slow browser never holds up the webhook that caused the event.
+ * <p>
+ * Each event names who may have it, and a subscriber gets (or is replayed) only what the routes would show it:
+ * an organisation's events go to its members (a course's activity only to those who may read one of the
+ * repositories it touched, alerts by the alerts route's rule), deliveries to site admins. What a subscriber may
+ * read is looked up once when it subscribes and again after identity announces a change of memberships.
  */
 @Component
 class LiveUpdates implements SmartLifecycle, DisposableBean {
 
-    record LiveEvent(long id, String topic, String data) {
+    record LiveEvent(long id, String topic, Audience audience, String data) {
     }
 
-    private record Subscriber(SseEmitter emitter, Set<String> topics) {
+    /** Who may receive an event. */
+    sealed interface Audience {
     }
 
+    /** Admin information (deliveries): site admins acting as such. */
+    record SiteAdmins() implements Audience {
+    }
+
+    /** New activity in these repositories of the organisation: for those who may read one of them. */
+    record Activity(long organisationId, Set<Long> repositories) implements Audience {
+    }
+
+    /** Alerts of the organisation opened or resolved: for those who may read one of them. */
+    record Alerts(AlertsChanged changed) implements Audience {
+    }
+
+    /**
+     * What one subscriber may read: every organisation for a site admin ({@code everywhere}), else its access to
+     * each organisation it belongs to.
+     */
+    record Rights(boolean admin, boolean everywhere, Map<Long, OrgAccess> organisations) {
+    }
+
+    private static final class Subscriber {
+        final SseEmitter emitter;
+        final Set<String> topics;
+        final Caller caller;
+        volatile Rights rights;
+
+        Subscriber(SseEmitter emitter, Set<String> topics, Caller caller, Rights rights) {
+            this.emitter = emitter;
+            this.topics = topics;
+            this.caller = caller;
+            this.rights = rights;
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(LiveUpdates.class);
     static final long STREAM_TIMEOUT_MILLIS = 10 * 60_000L;
     private static final int KEPT = 500;
 
@@ -53,9 +105,23 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
     private final List<ScheduledFuture<?>> beats = new ArrayList<>();
     private volatile boolean running;
 
-    SseEmitter subscribe(Set<String> topics, Long lastEventId) {
+    private final ReadAccess readAccess;
+    private final Organisations organisations;
+    /** Read again after a change of memberships; replaced whole, so a read begun before the change is dropped. */
+    private final AtomicReference<Map<Long, Map<Long, Set<Long>>>> repositoryTeams = new AtomicReference<>(new ConcurrentHashMap<>());
+    private final AtomicReference<Map<Long, Optional<Long>>> connectionOwners = new AtomicReference<>(new ConcurrentHashMap<>());
+    private final AtomicBoolean rightsStale = new AtomicBoolean();
+    /** The repositories with new activity since the metric pages were last told, by connection. */
+    private final Map<Long, Set<Long>> changedRepositories = new ConcurrentHashMap<>();
+
+    LiveUpdates(ReadAccess readAccess, Organisations organisations) {
+        this.readAccess = readAccess;
+        this.organisations = organisations;
+    }
+
+    SseEmitter subscribe(Set<String> topics, Caller caller, Long lastEventId) {
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MILLIS);
-        Subscriber subscriber = new Subscriber(emitter, topics);
+        Subscriber subscriber = new Subscriber(emitter, topics, caller, rights(caller));
         emitter.onCompletion(() -> subscribers.remove(emitter));
         emitter.onTimeout(() -> subscribers.remove(emitter));
         emitter.onError(e -> subscribers.remove(emitter));
@@ -72,50 +138,127 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
             if (gap) {
                 send(subscriber, SseEmitter.event().id(Long.toString(sequence.get())).name("reload").data("missed events"));
             }
-            missed.forEach(e -> send(subscriber, event(e)));
+            missed.stream().filter(e -> mayReceive(subscriber.rights, e.audience())).forEach(e -> send(subscriber, event(e)));
         });
         return emitter;
     }
 
-    void publish(String topic, String data) {
+    void publish(String topic, Audience audience, String data) {
         LiveEvent event;
         synchronized (recent) {
-            event = new LiveEvent(sequence.incrementAndGet(), topic, data);
+            event = new LiveEvent(sequence.incrementAndGet(), topic, audience, data);
             recent.addLast(event);
             if (recent.size() > KEPT) {
                 recent.removeFirst();
             }
         }
-        sender.execute(() -> subscribers.values().stream().filter(s -> s.topics().contains(topic))
+        sender.execute(() -> subscribers.values().stream()
+                .filter(s -> s.topics.contains(topic) && mayReceive(s.rights, audience))
                 .forEach(s -> send(s, event(event))));
+    }
+
+    /** The routes' rules, applied to an event; runs on the sender thread. */
+    private boolean mayReceive(Rights rights, Audience audience) {
+        return switch (audience) {
+            case SiteAdmins admins -> rights.admin();
+            case Activity activity -> rights.everywhere() || Optional.ofNullable(rights.organisations().get(activity.organisationId()))
+                    .filter(access -> access.readsEveryRepository() || teams(activity.organisationId())
+                            .map(teams -> activity.repositories().stream().anyMatch(id -> access.mayReadRepository(teams.getOrDefault(id, Set.of()))))
+                            .orElse(false))
+                    .isPresent();
+            case Alerts alerts -> rights.everywhere() || Optional.ofNullable(rights.organisations().get(alerts.changed().organisationId()))
+                    .filter(alerts.changed()::readableBy).isPresent();
+        };
+    }
+
+    /** The organisation's repository teams; empty while they cannot be read (a course's activity then reaches only its admins). */
+    private Optional<Map<Long, Set<Long>>> teams(long organisationId) {
+        try {
+            return Optional.of(repositoryTeams.get().computeIfAbsent(organisationId, readAccess::repositoryTeams));
+        } catch (RuntimeException unreachable) {
+            return Optional.empty();
+        }
+    }
+
+    private Rights rights(Caller caller) {
+        Map<Long, OrgAccess> byOrganisation = new HashMap<>();
+        if (!caller.admin()) {
+            readAccess.organisations(caller).forEach(access -> byOrganisation.put(access.organisation().id(), access));
+        }
+        return new Rights(caller.actsAsAdmin(), caller.admin(), Map.copyOf(byOrganisation));
+    }
+
+    /** Members, teams or their repositories changed: what each subscriber may read is looked up again. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(OrganisationsChanged changed) {
+        repositoryTeams.set(new ConcurrentHashMap<>());
+        connectionOwners.set(new ConcurrentHashMap<>());
+        // On the sender thread, before any event published after this change is sent; a burst of changes is one look.
+        if (rightsStale.compareAndSet(false, true)) {
+            sender.execute(() -> {
+                rightsStale.set(false);
+                subscribers.values().forEach(this::refresh);
+            });
+        }
     }
 
     int subscribers() {
         return subscribers.size();
     }
 
-    /** Set when the activity model changed since the metric pages were last told. */
-    private final java.util.concurrent.atomic.AtomicBoolean activityChanged = new java.util.concurrent.atomic.AtomicBoolean();
+    private void refresh(Subscriber subscriber) {
+        try {
+            subscriber.rights = rights(subscriber.caller);
+        } catch (RuntimeException unreachable) {
+            // Rights that may be out of date are not used: the browser reconnects and subscribes anew.
+            subscribers.remove(subscriber.emitter);
+            subscriber.emitter.complete();
+        }
+    }
 
     /**
-     * New activity changes what the metric pages show. A burst (a replayed history) becomes one signal a second,
-     * carrying nothing but "look again": each page reloads its own region, through its own access rules.
+     * New activity changes what the metric pages show. A burst (a replayed history) becomes one signal a second per
+     * organisation, carrying nothing but "look again": each page reloads its own region, through its own access rules.
      */
     @TransactionalEventListener(fallbackExecution = true)
     void on(ActivityRecorded recorded) {
-        activityChanged.set(true);
+        changedRepositories.computeIfAbsent(recorded.connectionId(), c -> ConcurrentHashMap.newKeySet()).add(recorded.repositoryId());
+    }
+
+    private void tellMetricPages() {
+        try {
+            Map<Long, Set<Long>> byOrganisation = new HashMap<>();
+            boolean unowned = false;
+            for (Long connection : changedRepositories.keySet()) {
+                Set<Long> repositories = changedRepositories.remove(connection);
+                Optional<Long> owner = connectionOwners.get().computeIfAbsent(connection, organisations::ownerOfConnection);
+                if (owner.isPresent()) {
+                    byOrganisation.computeIfAbsent(owner.get(), o -> new HashSet<>()).addAll(repositories);
+                } else {
+                    unowned = true;
+                }
+            }
+            byOrganisation.forEach((organisation, repositories) -> publish("metrics", new Activity(organisation, Set.copyOf(repositories)),
+                    "{\"organisationId\":" + organisation + "}"));
+            if (unowned) {
+                // A connection no organisation owns shows in no organisation's pages; only site admins see its data.
+                publish("metrics", new SiteAdmins(), "{\"organisationId\":null}");
+            }
+        } catch (RuntimeException unreachable) {
+            // The database is out of reach: the pages are told with the next activity; a scheduled beat that threw would stop for good.
+            log.debug("live metrics signal skipped: {}", unreachable.getMessage());
+        }
     }
 
     /** Alerts opened or resolved: the pages that list them look again. */
     @TransactionalEventListener(fallbackExecution = true)
     void on(AlertsChanged changed) {
-        publish("alert", "{\"organisationId\":" + changed.organisationId() + ",\"opened\":" + changed.opened()
-                + ",\"resolved\":" + changed.resolved() + "}");
+        publish("alert", new Alerts(changed), "{\"organisationId\":" + changed.organisationId() + "}");
     }
 
     @EventListener
     void on(DeliveryReceived delivery) {
-        publish("delivery", "{\"eventId\":" + delivery.eventId() + ",\"connectionId\":" + delivery.connectionId()
+        publish("delivery", new SiteAdmins(), "{\"eventId\":" + delivery.eventId() + ",\"connectionId\":" + delivery.connectionId()
                 + ",\"eventType\":\"" + jsonText(delivery.eventType()) + "\",\"status\":\"" + delivery.status() + "\"}");
     }
 
@@ -125,10 +268,10 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
 
     private void send(Subscriber subscriber, SseEmitter.SseEventBuilder event) {
         try {
-            subscriber.emitter().send(event);
+            subscriber.emitter.send(event);
         } catch (IOException | IllegalStateException gone) {
-            subscribers.remove(subscriber.emitter());
-            subscriber.emitter().completeWithError(gone);
+            subscribers.remove(subscriber.emitter);
+            subscriber.emitter.completeWithError(gone);
         }
     }
 
@@ -142,11 +285,7 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
         // A comment line now and then: proxies keep the stream open and a closed browser is noticed.
         beats.add(heartbeat.scheduleAtFixedRate(() -> sender.execute(() -> subscribers.values()
                 .forEach(s -> send(s, SseEmitter.event().comment("keep-alive")))), 25, 25, TimeUnit.SECONDS));
-        beats.add(heartbeat.scheduleAtFixedRate(() -> {
-            if (activityChanged.getAndSet(false)) {
-                publish("metrics", "{}");
-            }
-        }, 1, 1, TimeUnit.SECONDS));
+        beats.add(heartbeat.scheduleAtFixedRate(this::tellMetricPages, 1, 1, TimeUnit.SECONDS));
     }
 
     /** Ends the streams and the beats; the context may start this again (a paused one is restarted). */

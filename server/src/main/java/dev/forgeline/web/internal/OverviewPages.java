@@ -75,16 +75,20 @@ class OverviewPages {
                 throw new ResponseStatusException(HttpStatus.FORBIDDEN, "you may not see team " + chosen.slug());
             }
         }
-        if (filters.repository() != null && metrics.repositories(access.organisation().id()).stream()
-                .noneMatch(r -> r.id() == filters.repository())) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + filters.repository() + " here");
+        if (filters.repository() != null) {
+            if (metrics.repositories(access.organisation().id()).stream().noneMatch(r -> r.id() == filters.repository())) {
+                throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + filters.repository() + " here");
+            }
+            if (!metrics.readable(access).test(filters.repository())) {
+                throw new ResponseStatusException(HttpStatus.FORBIDDEN, "you may not see repository " + filters.repository());
+            }
         }
         model.addAttribute("filters", filters);
         var view = metrics.overview(access, filters);
         model.addAttribute("view", view);
         model.addAttribute("empty", view.isEmpty());
         model.addAttribute("org", access.organisation().slug());
-        model.addAttribute("repositories", metrics.repositories(access.organisation().id()));
+        model.addAttribute("repositories", metrics.readableRepositories(access));
         model.addAttribute("canManage", access.atLeast(OrgRole.ADMIN));
         // Reports on every team are for managers and above; others ask for their team's on its page.
         model.addAttribute("canReport", access.atLeast(OrgRole.MANAGER));

@@ -12,6 +12,7 @@ import dev.forgeline.activity.RepositoryActivity;
 import dev.forgeline.activity.RepositoryRef;
 import dev.forgeline.identity.OrgAccess;
 import dev.forgeline.identity.Organisations;
+import dev.forgeline.identity.ReadAccess;
 import dev.forgeline.platform.Access;
 import dev.forgeline.platform.Access.Rule;
 
@@ -25,11 +26,13 @@ class RepositoryPage {
     private final Repositories repositories;
     private final Organisations organisations;
     private final RepositoryActivity activity;
+    private final ReadAccess readAccess;
 
-    RepositoryPage(Repositories repositories, Organisations organisations, RepositoryActivity activity) {
+    RepositoryPage(Repositories repositories, Organisations organisations, RepositoryActivity activity, ReadAccess readAccess) {
         this.repositories = repositories;
         this.organisations = organisations;
         this.activity = activity;
+        this.readAccess = readAccess;
     }
 
     @GetMapping("/orgs/{org}/repositories/{id}")
@@ -38,6 +41,10 @@ class RepositoryPage {
         RepositoryRef repository = repositories.find(id)
                 .filter(r -> organisations.connections(access.organisation().id()).contains(r.connectionId()))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no repository " + id + " here"));
+        // Another group's repository is refused as another group's team page is.
+        if (!readAccess.mayReadRepository(access, id)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "you may not see repository " + id);
+        }
         model.addAttribute("org", access.organisation().slug());
         model.addAttribute("organisation", access.organisation().name());
         model.addAttribute("repository", repository);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jooq.DSLContext;
@@ -65,7 +66,8 @@ class AlertEvaluationTest {
 
         alerts.evaluate(org.id(), Instant.parse("2026-06-02T12:00:00Z"));
         assertThat(open(admin, org.slug())).containsExactly("review-wait pull-request:" + repo.repositoryId(db) + "#1");
-        assertThat(events.stream(AlertsChanged.class)).as("open pages are told").containsExactly(new AlertsChanged(org.id(), 1, 0));
+        assertThat(events.stream(AlertsChanged.class)).as("open pages are told").containsExactly(new AlertsChanged(org.id(), 1, 0,
+                Set.of("pull-request:" + repo.repositoryId(db) + "#1")));
 
         // Friday: four working days without anything from ana.
         alerts.evaluate(org.id(), Instant.parse("2026-06-05T12:00:00Z"));
@@ -83,7 +85,8 @@ class AlertEvaluationTest {
         JsonNode resolved = json.readTree(admin.get("/api/v1/orgs/" + org.slug() + "/alerts?status=all").body());
         assertThat(resolved.size()).isEqualTo(2);
         assertThat(resolved.findValuesAsString("resolvedAt")).hasSize(2);
-        assertThat(events.stream(AlertsChanged.class)).last().isEqualTo(new AlertsChanged(org.id(), 0, 2));
+        assertThat(events.stream(AlertsChanged.class)).last().isEqualTo(new AlertsChanged(org.id(), 0, 2,
+                Set.of("pull-request:" + repo.repositoryId(db) + "#1", "person:" + ana)));
     }
 
     private List<String> open(TestHttp as, String org) {

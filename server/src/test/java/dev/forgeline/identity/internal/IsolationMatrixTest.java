@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,18 +29,25 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import dev.forgeline.activity.ActivityRecorded;
+import dev.forgeline.activity.ForgeEvent;
+import dev.forgeline.analytics.AlertsChanged;
+import dev.forgeline.analytics.GithubDeliveries;
 import dev.forgeline.identity.OrgRole;
 import dev.forgeline.identity.Organisation;
 import dev.forgeline.identity.Organisations;
 import dev.forgeline.identity.Team;
 import dev.forgeline.platform.Access.Rule;
 import dev.forgeline.test.ForgelineTest;
+import dev.forgeline.test.LiveStream;
 import dev.forgeline.test.TestHttp;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,6 +76,8 @@ class IsolationMatrixTest {
     @Autowired ApiTokens tokens;
     @Autowired Accounts accounts;
     @Autowired @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings;
+    @Autowired ApplicationEventPublisher events;
+    @Autowired TransactionTemplate transaction;
     @LocalServerPort int port;
 
     final String run = UUID.randomUUID().toString().substring(0, 6);
@@ -280,6 +291,97 @@ class IsolationMatrixTest {
             }
         }
         return null;
+    }
+
+    /**
+     * The live routes, opened by every caller on every page, while both organisations have activity, alerts and
+     * deliveries: a stream carries an organisation's events only to whom its routes show them.
+     */
+    @Test
+    void everyLiveStreamCarriesOnlyTheEventsOfOrganisationsItsCallerMayRead() throws Exception {
+        List<String> pages = List.of("connect", "connections", "overview", "team", "person");
+        Map<String, LiveStream> streams = new HashMap<>();
+        try {
+            for (Who who : Who.values()) {
+                for (String page : pages) {
+                    LiveStream stream = LiveStream.open(port, page, tokenOf.get(who), null);
+                    if (who == Who.ANONYMOUS) {
+                        // A stream is no page to send to the sign-in form: an EventSource is told it is not signed in.
+                        assertThat(stream.status()).as(who + " on /live/" + page).isIn(302, 401);
+                        continue;
+                    }
+                    int expected = page.startsWith("conn") && who != Who.SITE_ADMIN ? 403 : 200;
+                    assertThat(stream.status()).as(who + " on /live/" + page).isEqualTo(expected);
+                    if (expected == 200) {
+                        stream.next("ready");
+                        streams.put(who + " " + page, stream);
+                    }
+                }
+            }
+            String secret = "matrix-live-" + run + run;
+            var created = new TestHttp(port, ADMIN_TOKEN).post("/api/v1/connections",
+                    "{\"provider\":\"github\",\"name\":\"globex-live\",\"secret\":\"" + secret + "\"}");
+            long globexHook = json.readTree(created.body()).get("id").asLong();
+            organisations.assignConnection(org.get(Side.GLOBEX).id(), globexHook);
+            GithubDeliveries globexForge = new GithubDeliveries(port, globexHook, secret, json, 830_000_000L + Math.abs(run.hashCode() % 1_000_000));
+            var delivered = globexForge.send(globexForge.push("main", List.of()));
+            assertThat(delivered.statusCode()).isEqualTo(202);
+            for (Side side : Side.values()) {
+                ForgeEvent.Repo repo = new ForgeEvent.Repo("github", side + run, side + "/app", "main", null);
+                transaction.executeWithoutResult(tx -> events.publishEvent(new ActivityRecorded(connection.get(side), repository.get(side),
+                        new ForgeEvent.Release(repo, "v1", "v1", Instant.now(), Instant.now()))));
+                Who subject = side == Side.ACME ? Who.DEVELOPER : Who.OUTSIDER;
+                events.publishEvent(new AlertsChanged(org.get(side).id(), 1, 0, Set.of("person:" + accountOf.get(subject))));
+            }
+
+            LiveStream admin = streams.get(Who.SITE_ADMIN + " overview");
+            Set<String> adminSaw = new TreeSet<>();
+            while (adminSaw.size() < 4) {
+                LiveStream.Event e = admin.next(x -> x.name().equals("metrics") || x.name().equals("alert"), Duration.ofSeconds(30));
+                assertThat(e).as("the site admin hears of both organisations; so far " + adminSaw).isNotNull();
+                long about = json.readTree(e.data()).path("organisationId").asLong();
+                if (about == org.get(Side.ACME).id() || about == org.get(Side.GLOBEX).id()) {
+                    adminSaw.add(e.name() + " " + about);
+                }
+            }
+            assertThat(streams.get(Who.SITE_ADMIN + " connections").next("delivery").data()).contains("\"connectionId\":" + globexHook);
+
+            // Every event above has been sent to every stream once the site admin has the last one; a moment for the wire.
+            Thread.sleep(2000);
+            Set<String> failures = new TreeSet<>();
+            for (Map.Entry<String, LiveStream> entry : streams.entrySet()) {
+                Who who = Who.valueOf(entry.getKey().substring(0, entry.getKey().indexOf(' ')));
+                Set<Side> readable = who == Who.SITE_ADMIN ? Set.of(Side.ACME, Side.GLOBEX) : Set.of(who == Who.OUTSIDER ? Side.GLOBEX : Side.ACME);
+                Set<String> heard = new TreeSet<>(entry.getKey().equals(Who.SITE_ADMIN + " overview") ? adminSaw : Set.of());
+                for (LiveStream.Event e : entry.getValue().during(Duration.ofMillis(20))) {
+                    switch (e.name()) {
+                        case "delivery" -> {
+                            if (who != Who.SITE_ADMIN) {
+                                failures.add(entry.getKey() + " received a delivery " + e.data());
+                            }
+                        }
+                        case "metrics", "alert" -> {
+                            long about = json.readTree(e.data()).path("organisationId").asLong();
+                            // Servers of other test classes share the database: the site admin also hears of theirs.
+                            if (who != Who.SITE_ADMIN || about == org.get(Side.ACME).id() || about == org.get(Side.GLOBEX).id()) {
+                                heard.add(e.name() + " " + about);
+                            }
+                        }
+                        default -> { }
+                    }
+                }
+                if (!entry.getKey().contains(" conn")) {
+                    Set<String> expected = new TreeSet<>();
+                    readable.forEach(side -> expected.addAll(List.of("metrics " + org.get(side).id(), "alert " + org.get(side).id())));
+                    if (!heard.equals(expected)) {
+                        failures.add(entry.getKey() + " heard " + heard + ", expected " + expected);
+                    }
+                }
+            }
+            assertThat(failures).isEmpty();
+        } finally {
+            streams.values().forEach(LiveStream::close);
+        }
     }
 
     record Filled(String path, boolean allKnown) {
