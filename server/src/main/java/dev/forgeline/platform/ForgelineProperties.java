@@ -53,7 +53,19 @@ public record ForgelineProperties(
         SCHEDULER
     }
 
-    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
+    /**
+     * @param connectionTimeout how long a request waits for a connection before it answers 503: under a forge's
+     *                          10 s delivery timeout, and short enough that callers are not held while the database is away
+     */
+    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize,
+                     @DefaultValue("2s") Duration connectionTimeout) {
+
+        public Db {
+            // HikariCP's own floor; above 8 s a webhook would wait past what its sender allows.
+            if (connectionTimeout.toMillis() < 250 || connectionTimeout.toSeconds() > 8) {
+                throw new IllegalArgumentException("forgeline.db.connection-timeout must be between 250ms and 8s");
+            }
+        }
 
         /** The JDBC URL in effect: the configured one, or the embedded H2 file database under {@code home}. */
         public String effectiveUrl(Path home) {

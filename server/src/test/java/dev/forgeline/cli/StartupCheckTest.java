@@ -35,6 +35,12 @@ class StartupCheckTest {
     }
 
     @Test
+    void connectionWaitLongerThanAWebhookSenderWaitsIsRefused() {
+        String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.db.connection-timeout=30s");
+        assertThat(problem).contains("forgeline.db.connection-timeout", "between 250ms and 8s");
+    }
+
+    @Test
     void shortAdminTokenIsRefused() {
         String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.admin-token=short");
         assertThat(problem).contains("at least 20 characters");
