@@ -58,7 +58,8 @@ class DatabaseOutageFilter extends OncePerRequestFilter {
     }
 
     private void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.reset();
+        // The buffer only: headers set before (security headers, a refreshed CSRF cookie) still apply.
+        response.resetBuffer();
         response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
         response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
