@@ -29,7 +29,8 @@ public record ForgelineProperties(
         @DefaultValue Ingest ingest,
         @DefaultValue Compliance compliance,
         @DefaultValue Identity identity,
-        @DefaultValue Analytics analytics) {
+        @DefaultValue Analytics analytics,
+        @DefaultValue Web web) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -178,6 +179,22 @@ public record ForgelineProperties(
             @DefaultValue("15") double scoreDrop,
             @DefaultValue("30s") Duration directoryTtl,
             @DefaultValue("15s") Duration answerTtl) {
+    }
+
+    /**
+     * @param trustedProxies addresses or CIDR ranges of the reverse proxies whose {@code Forwarded} and
+     *                       {@code X-Forwarded-*} headers are believed; none by default
+     */
+    public record Web(@DefaultValue List<String> trustedProxies) {
+        public Web {
+            for (String proxy : trustedProxies) {
+                // IP literals only: a host name would be looked up on every request.
+                if (!proxy.matches("(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)(/\\d{1,3})?")) {
+                    throw new IllegalArgumentException("forgeline.web.trusted-proxies takes IP addresses or CIDR ranges, not '"
+                            + proxy + "'");
+                }
+            }
+        }
     }
 
     public boolean hasRole(Role role) {

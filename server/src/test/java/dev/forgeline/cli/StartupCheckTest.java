@@ -41,6 +41,12 @@ class StartupCheckTest {
     }
 
     @Test
+    void trustedProxyGivenByNameIsRefused() {
+        String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.web.trusted-proxies=127.0.0.1,proxy.internal");
+        assertThat(problem).contains("forgeline.web.trusted-proxies", "IP addresses or CIDR ranges", "proxy.internal");
+    }
+
+    @Test
     void shortAdminTokenIsRefused() {
         String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.admin-token=short");
         assertThat(problem).contains("at least 20 characters");

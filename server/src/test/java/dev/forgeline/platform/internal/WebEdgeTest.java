@@ -6,12 +6,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
+import dev.forgeline.identity.AccountPasswords;
+import dev.forgeline.identity.Organisations;
 import dev.forgeline.test.ForgelineTest;
 import dev.forgeline.test.TestHttp;
 
@@ -19,13 +29,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What reaches the server before the application does: requests Tomcat refuses, and the security headers on
- * every answer.
+ * What reaches the server before the application does: requests Tomcat refuses, the security headers on every
+ * answer, and forwarded headers, believed from a trusted proxy (here IPv4 loopback) and from no one else (here
+ * IPv6 loopback).
  */
 @ForgelineTest
+@TestPropertySource(properties = "forgeline.web.trusted-proxies=127.0.0.1/8")
 class WebEdgeTest {
 
+    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
     @LocalServerPort int port;
+    @Autowired Organisations organisations;
+    @Autowired AccountPasswords passwords;
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -56,6 +72,43 @@ class WebEdgeTest {
         assertThat(webhook.headers().firstValue("Content-Security-Policy")).isPresent();
     }
 
+    @Test
+    void httpsFromATrustedProxyMakesTheSessionCookieSecureAndRedirectsHttps() {
+        Browser proxied = new Browser("127.0.0.1");
+        HttpResponse<String> toLogin = proxied.get("/");
+        assertThat(toLogin.statusCode()).isEqualTo(302);
+        assertThat(toLogin.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).startsWith("https://"));
+
+        HttpResponse<String> signedIn = proxied.signIn(account());
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).startsWith("https://"));
+        assertThat(sessionCookie(signedIn)).contains("; Secure");
+    }
+
+    @Test
+    void forwardedHeadersFromAnUntrustedAddressAreIgnored() {
+        Browser spoofing = new Browser("[::1]");
+        HttpResponse<String> toLogin = spoofing.get("/");
+        assertThat(toLogin.statusCode()).isEqualTo(302);
+        assertThat(toLogin.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).doesNotStartWith("https"));
+
+        HttpResponse<String> signedIn = spoofing.signIn(account());
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).doesNotStartWith("https"));
+        assertThat(sessionCookie(signedIn)).doesNotContain("Secure");
+    }
+
+    private String account() {
+        String username = "proxied-" + UUID.randomUUID().toString().substring(0, 6);
+        passwords.setPassword(organisations.createAccount(username, "Proxied", null), "correct horse battery staple");
+        return username;
+    }
+
+    private static String sessionCookie(HttpResponse<String> answer) {
+        return answer.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("forgeline_session=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie in " + answer.headers().map()));
+    }
+
     private void assertProblem(String answer, int status) {
         String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
         assertThat(head).startsWith("HTTP/1.1 " + status).containsIgnoringCase("Content-Type: application/problem+json");
@@ -74,6 +127,46 @@ class WebEdgeTest {
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A browser behind a TLS proxy: every request says it came over https. */
+    private final class Browser {
+        private final String host;
+        private final StringBuilder cookies = new StringBuilder();
+
+        Browser(String host) {
+            this.host = host;
+        }
+
+        HttpResponse<String> get(String path) {
+            return send(request(path).GET());
+        }
+
+        HttpResponse<String> signIn(String username) {
+            Matcher csrf = CSRF_FIELD.matcher(get("/login").body());
+            assertThat(csrf.find()).isTrue();
+            String form = "username=" + username + "&password=" + URLEncoder.encode("correct horse battery staple", StandardCharsets.UTF_8)
+                    + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+            return send(request("/login").header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                    .header("X-Forwarded-Proto", "https");
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", cookies.toString());
+            }
+            return request;
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder request) {
+            HttpResponse<String> answer = TestHttp.send(request.build());
+            for (String set : answer.headers().allValues("Set-Cookie")) {
+                cookies.append(cookies.isEmpty() ? "" : "; ").append(set, 0, set.indexOf(';'));
+            }
+            return answer;
         }
     }
 }
