@@ -29,7 +29,8 @@ public record ForgelineProperties(
         @DefaultValue Ingest ingest,
         @DefaultValue Compliance compliance,
         @DefaultValue Identity identity,
-        @DefaultValue Analytics analytics) {
+        @DefaultValue Analytics analytics,
+        @DefaultValue Web web) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -53,7 +54,19 @@ public record ForgelineProperties(
         SCHEDULER
     }
 
-    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
+    /**
+     * @param connectionTimeout how long a request waits for a connection before it answers 503: under a forge's
+     *                          10 s delivery timeout, and short enough that callers are not held while the database is away
+     */
+    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize,
+                     @DefaultValue("2s") Duration connectionTimeout) {
+
+        public Db {
+            // HikariCP's own floor; above 8 s a webhook would wait past what its sender allows.
+            if (connectionTimeout.toMillis() < 250 || connectionTimeout.toSeconds() > 8) {
+                throw new IllegalArgumentException("forgeline.db.connection-timeout must be between 250ms and 8s");
+            }
+        }
 
         /** The JDBC URL in effect: the configured one, or the embedded H2 file database under {@code home}. */
         public String effectiveUrl(Path home) {
@@ -166,6 +179,22 @@ public record ForgelineProperties(
             @DefaultValue("15") double scoreDrop,
             @DefaultValue("30s") Duration directoryTtl,
             @DefaultValue("15s") Duration answerTtl) {
+    }
+
+    /**
+     * @param trustedProxies addresses or CIDR ranges of the reverse proxies whose {@code Forwarded} and
+     *                       {@code X-Forwarded-*} headers are believed; none by default
+     */
+    public record Web(@DefaultValue List<String> trustedProxies) {
+        public Web {
+            for (String proxy : trustedProxies) {
+                // IP literals only: a host name would be looked up on every request.
+                if (!proxy.matches("(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)(/\\d{1,3})?")) {
+                    throw new IllegalArgumentException("forgeline.web.trusted-proxies takes IP addresses or CIDR ranges, not '"
+                            + proxy + "'");
+                }
+            }
+        }
     }
 
     public boolean hasRole(Role role) {

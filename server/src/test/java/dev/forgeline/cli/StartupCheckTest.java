@@ -35,6 +35,18 @@ class StartupCheckTest {
     }
 
     @Test
+    void connectionWaitLongerThanAWebhookSenderWaitsIsRefused() {
+        String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.db.connection-timeout=30s");
+        assertThat(problem).contains("forgeline.db.connection-timeout", "between 250ms and 8s");
+    }
+
+    @Test
+    void trustedProxyGivenByNameIsRefused() {
+        String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.web.trusted-proxies=127.0.0.1,proxy.internal");
+        assertThat(problem).contains("forgeline.web.trusted-proxies", "IP addresses or CIDR ranges", "proxy.internal");
+    }
+
+    @Test
     void shortAdminTokenIsRefused() {
         String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.admin-token=short");
         assertThat(problem).contains("at least 20 characters");

@@ -1,11 +1,14 @@
 package dev.forgeline.test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +23,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,6 +50,8 @@ public abstract class BrowserTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1280,1000");
+        // The console is read after each test: a script or style the Content-Security-Policy refused shows there.
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getenv().getOrDefault("FORGELINE_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort().build();
@@ -59,13 +66,17 @@ public abstract class BrowserTest {
         }
     }
 
+    /** A screenshot of how each test ended; then nothing on the pages may have been refused by the policy. */
     @AfterEach
-    void screenshot(TestInfo test) {
+    void screenshotAndPolicyCheck(TestInfo test) {
         if (browser == null) {
             return;
         }
+        List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage).filter(message -> message.contains("Content Security Policy")).toList();
         screenshot(test.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
                 + test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("unnamed"));
+        assertThat(refused).as("what the Content-Security-Policy refused").isEmpty();
     }
 
     /** Saves what the browser shows now as target/screenshots/{name}.png. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -43,6 +44,8 @@ class RateLimits {
     private final Map<Group, BucketConfiguration> configurations;
     private final Map<String, Bucket> local = new ConcurrentHashMap<>();
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> shared;
+    /** Whether the shared buckets are out of reach: logged when that starts and ends, not on every request. */
+    private final AtomicBoolean unenforced = new AtomicBoolean();
 
     RateLimits(ForgelineProperties properties, DataSource dataSource) {
         this.settings = properties.identity().rateLimit();
@@ -72,9 +75,15 @@ class RateLimits {
         BucketConfiguration configuration = configurations.get(group);
         String key = group.name().toLowerCase() + "/" + limitsOf(group) + ":" + caller;
         try {
-            return Optional.of(bucket(group, key, () -> configuration).tryConsumeAndReturnRemaining(1));
+            Optional<ConsumptionProbe> probe = Optional.of(bucket(group, key, () -> configuration).tryConsumeAndReturnRemaining(1));
+            if (unenforced.get() && unenforced.compareAndSet(true, false)) {
+                log.warn("rate limits are enforced again");
+            }
+            return probe;
         } catch (RuntimeException unreachable) {
-            log.warn("rate limits are not enforced while their table cannot be reached: {}", unreachable.toString());
+            if (unenforced.compareAndSet(false, true)) {
+                log.warn("rate limits are not enforced while their table cannot be reached: {}", unreachable.toString());
+            }
             return Optional.empty();
         }
     }

@@ -65,6 +65,7 @@ public class ForgelineEnvironment implements EnvironmentPostProcessor, Ordered {
                 case "spring.datasource.username" -> settings().db().effectiveUser(settings().home());
                 case "spring.datasource.password" -> settings().db().effectivePassword();
                 case "spring.datasource.hikari.maximum-pool-size" -> settings().db().poolSize();
+                case "spring.datasource.hikari.connection-timeout" -> settings().db().connectionTimeout().toMillis();
                 case "spring.jooq.sql-dialect" -> postgres(settings()) ? "POSTGRES" : "H2";
                 case "logging.structured.format.console" ->
                         settings().log().format() == ForgelineProperties.Log.Format.JSON ? "logstash" : null;
