@@ -29,7 +29,8 @@ public record ForgelineProperties(
         @DefaultValue Ingest ingest,
         @DefaultValue Compliance compliance,
         @DefaultValue Identity identity,
-        @DefaultValue Analytics analytics) {
+        @DefaultValue Analytics analytics,
+        @DefaultValue Outbound outbound) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
@@ -150,6 +151,25 @@ public record ForgelineProperties(
                 @DefaultValue("120000") long webhookPerMinute, @DefaultValue("20000") long webhookBurst,
                 @DefaultValue("1200") long apiPerMinute, @DefaultValue("300") long apiBurst,
                 @DefaultValue("10") long loginPerMinute, @DefaultValue("20") long loginBurst) {
+        }
+    }
+
+    /**
+     * The server's own requests (a forge's API, a login provider).
+     *
+     * @param allowedRanges internal address ranges (CIDR) the server may nevertheless request, e.g. a self-managed
+     *                      GitLab at 10.0.3.7: {@code 10.0.3.0/24}; see {@link OutboundAddresses}
+     */
+    public record Outbound(List<String> allowedRanges) {
+        public Outbound {
+            allowedRanges = allowedRanges == null ? List.of() : List.copyOf(allowedRanges);
+            for (String range : allowedRanges) {
+                try {
+                    OutboundAddresses.Range.parse(range);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(OutboundAddresses.ALLOWED_RANGES + ": " + e.getMessage());
+                }
+            }
         }
     }
 
