@@ -37,10 +37,39 @@ public record ForgelineProperties(
 
     public ForgelineProperties {
         if (adminToken != null && !adminToken.isBlank() && adminToken.strip().length() < MIN_ADMIN_TOKEN_LENGTH) {
-            throw new IllegalArgumentException("the admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters");
+            throw new InvalidSetting("forgeline.admin-token", "FORGELINE_ADMIN_TOKEN", "the admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (e.g. openssl rand -hex 24)");
         }
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("give at least one role: web, worker or scheduler");
+        }
+    }
+
+    /**
+     * A setting refused by a check of its group; names the property, since binding reports the group's name.
+     * The message never holds the value: some settings are secrets.
+     */
+    public static final class InvalidSetting extends IllegalArgumentException {
+        private final String property;
+        private final String variable;
+
+        public InvalidSetting(String property, String reason) {
+            this(property, environmentVariable(property), reason);
+        }
+
+        /** @param variable the environment variable as the docs spell it, where that is not the derived one */
+        public InvalidSetting(String property, String variable, String reason) {
+            super(reason);
+            this.property = property;
+            this.variable = variable;
+        }
+
+        public String property() {
+            return property;
+        }
+
+        public String variable() {
+            return variable;
         }
     }
 
@@ -167,7 +196,7 @@ public record ForgelineProperties(
                 try {
                     OutboundAddresses.Range.parse(range);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(OutboundAddresses.ALLOWED_RANGES + ": " + e.getMessage());
+                    throw new InvalidSetting(OutboundAddresses.ALLOWED_RANGES, e.getMessage());
                 }
             }
         }

@@ -77,7 +77,8 @@ class OutboundAddressesTest {
             var environment = new StandardEnvironment();
             environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of("forgeline.outbound.allowed-ranges", "127.0.0.0/8," + bad)));
             assertThatThrownBy(() -> ForgelineProperties.bind(environment)).as(bad)
-                    .hasStackTraceContaining("forgeline.outbound.allowed-ranges").hasStackTraceContaining(bad);
+                    .rootCause().isInstanceOf(ForgelineProperties.InvalidSetting.class).hasMessageContaining(bad)
+                    .satisfies(e -> assertThat(((ForgelineProperties.InvalidSetting) e).property()).isEqualTo("forgeline.outbound.allowed-ranges"));
         }
         var environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of("forgeline.outbound.allowed-ranges", "127.0.0.0/8, 10.0.0.0/8")));
