@@ -18,6 +18,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
+import dev.forgeline.platform.DataFolder;
 import dev.forgeline.platform.ForgelineProperties;
 import dev.forgeline.platform.SecretBox;
 
@@ -119,9 +120,11 @@ final class StartupCheck {
      * close (H2 compacts on close) before the server opens it again.
      */
     private static String homeProblem(java.nio.file.Path home) {
-        java.nio.file.Path folder = home.toAbsolutePath().normalize().resolve("db");
+        java.nio.file.Path folder = home.toAbsolutePath().normalize().resolve(DataFolder.DB);
         try {
-            java.nio.file.Files.createDirectories(folder);
+            DataFolder.create(home);
+            DataFolder.create(folder);
+            DataFolder.restrict(home);
         } catch (java.io.IOException e) {
             return "cannot create the data folder " + folder + " (FORGELINE_HOME): " + e.getMessage();
         }

@@ -114,7 +114,7 @@ public class SecretBox {
         Path file = settings.home().resolve(KEY_FILE);
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(settings.home());
+                DataFolder.create(settings.home());
                 byte[] fresh = new byte[32];
                 new SecureRandom().nextBytes(fresh);
                 try {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,9 +83,10 @@ class StartupCheckTest {
     }
 
     @Test
-    void embeddedDatabaseStartsWithoutAnySetting() {
+    void embeddedDatabaseStartsWithoutAnySetting() throws IOException {
         assertThat(StartupCheck.problemWith("--forgeline.home=" + home)).isNull();
         assertThat(home.resolve("db")).isDirectory();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("db")))).isEqualTo("rwx------");
     }
 
     @Test
