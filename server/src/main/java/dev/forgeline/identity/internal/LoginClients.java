@@ -111,33 +111,32 @@ class LoginClients {
      * Security's defaults are the same clients on an unchecked connection that follows redirects.
      */
 
+    /** The clients a login's requests go through, given to the login configuration by {@link SecurityConfiguration}. */
+    record LoginRequests(OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokens,
+                         OAuth2UserService<OAuth2UserRequest, OAuth2User> userInfo,
+                         OAuth2UserService<OidcUserRequest, OidcUser> oidcUserInfo) {
+    }
+
     @Bean
-    OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> loginTokenClient(OutboundAddresses outbound) {
-        RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
-        client.setRestClient(RestClient.builder().requestFactory(outbound.requestFactory())
+    LoginRequests loginRequests(OutboundAddresses outbound) {
+        RestClientAuthorizationCodeTokenResponseClient tokens = new RestClientAuthorizationCodeTokenResponseClient();
+        tokens.setRestClient(RestClient.builder().requestFactory(outbound.requestFactory())
                 .configureMessageConverters(converters -> converters.addCustomConverter(new FormHttpMessageConverter())
                         .addCustomConverter(new OAuth2AccessTokenResponseHttpMessageConverter()))
                 .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler()).build());
-        return client;
-    }
-
-    @Bean
-    OAuth2UserService<OAuth2UserRequest, OAuth2User> loginUserInfo(OutboundAddresses outbound) {
         RestTemplate rest = new RestTemplate(outbound.requestFactory());
         rest.setErrorHandler(new OAuth2ErrorResponseErrorHandler());
-        DefaultOAuth2UserService users = new DefaultOAuth2UserService();
-        users.setRestOperations(rest);
-        return users;
+        DefaultOAuth2UserService userInfo = new DefaultOAuth2UserService();
+        userInfo.setRestOperations(rest);
+        OidcUserService oidcUserInfo = new OidcUserService();
+        oidcUserInfo.setOauth2UserService(userInfo);
+        return new LoginRequests(tokens, userInfo, oidcUserInfo);
     }
 
-    @Bean
-    OAuth2UserService<OidcUserRequest, OidcUser> loginOidcUserInfo(OAuth2UserService<OAuth2UserRequest, OAuth2User> userInfo) {
-        OidcUserService users = new OidcUserService();
-        users.setOauth2UserService(userInfo);
-        return users;
-    }
-
-    /** As Spring Security's OidcIdTokenDecoderFactory builds it (RS256, timestamps and ID token claims checked). */
+    /**
+     * Built as Spring Security's OidcIdTokenDecoderFactory builds it (RS256, timestamps and ID token claims checked);
+     * its login configuration takes it as a bean, having no setter for it.
+     */
     @Bean
     JwtDecoderFactory<ClientRegistration> loginIdTokenDecoders(OutboundAddresses outbound) {
         RestTemplate rest = new RestTemplate(outbound.requestFactory());

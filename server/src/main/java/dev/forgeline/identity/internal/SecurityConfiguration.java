@@ -86,7 +86,7 @@ class SecurityConfiguration {
     SecurityFilterChain browserSecurity(HttpSecurity http, ApiTokens tokens, ProblemWriter problems, SessionCookies sessions,
                                         PasswordLogin passwordLogin, Audit audit, LoginClients.Registrations registrations,
                                         ExternalLogin externalLogin, AuthorizationRequestCookie pendingLogins,
-                                        AdminTokenUses adminTokenUses) throws Exception {
+                                        AdminTokenUses adminTokenUses, LoginClients.LoginRequests loginRequests) throws Exception {
         CookieRequestCache requestCache = new CookieRequestCache();
         SavedRequestAwareAuthenticationSuccessHandler backToPage = new SavedRequestAwareAuthenticationSuccessHandler();
         backToPage.setRequestCache(requestCache);
@@ -126,6 +126,9 @@ class SecurityConfiguration {
             http.oauth2Login(oauth -> oauth.loginPage("/login")
                     .clientRegistrationRepository(new InMemoryClientRegistrationRepository(registrations.all()))
                     .authorizationEndpoint(endpoint -> endpoint.authorizationRequestRepository(pendingLogins))
+                    // Through the outbound address check, see LoginClients.
+                    .tokenEndpoint(token -> token.accessTokenResponseClient(loginRequests.tokens()))
+                    .userInfoEndpoint(info -> info.userService(loginRequests.userInfo()).oidcUserService(loginRequests.oidcUserInfo()))
                     .successHandler(externalLogin::succeeded)
                     .failureHandler((request, response, e) -> externalLogin.failed(request, response, e.getMessage())));
         }
