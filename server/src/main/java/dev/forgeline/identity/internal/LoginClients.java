@@ -106,12 +106,11 @@ class LoginClients {
         return configuration;
     }
 
-    /*
-     * The code exchange, the user-info request and the ID token's keys, each through the outbound check: Spring
-     * Security's defaults are the same clients on an unchecked connection that follows redirects.
+    /**
+     * The clients of a login's code exchange and user-info request, given to the login configuration by
+     * {@link SecurityConfiguration}: Spring Security's defaults are the same clients on an unchecked connection that
+     * follows redirects, where these go through the outbound address check.
      */
-
-    /** The clients a login's requests go through, given to the login configuration by {@link SecurityConfiguration}. */
     record LoginRequests(OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> tokens,
                          OAuth2UserService<OAuth2UserRequest, OAuth2User> userInfo,
                          OAuth2UserService<OidcUserRequest, OidcUser> oidcUserInfo) {
