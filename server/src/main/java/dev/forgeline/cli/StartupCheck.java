@@ -1,5 +1,8 @@
 package dev.forgeline.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,7 +18,9 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
+import dev.forgeline.platform.DataFolder;
 import dev.forgeline.platform.ForgelineProperties;
+import dev.forgeline.platform.SecretBox;
 
 /**
  * Checks the settings and the database before Spring starts, so that a wrong value or an unreachable
@@ -37,10 +42,32 @@ final class StartupCheck {
         } catch (BindException e) {
             return describe(e);
         }
-        return databaseProblem(settings);
+        String keyProblem = secretKeyProblem(settings);
+        return keyProblem != null ? keyProblem : databaseProblem(settings);
+    }
+
+    /** The master key as given, or the key file as found: the value itself never goes into the message. */
+    private static String secretKeyProblem(ForgelineProperties settings) {
+        if (settings.secretKey() != null && !settings.secretKey().isBlank()) {
+            String problem = SecretBox.keyProblem(settings.secretKey());
+            return problem == null ? null : "invalid value for forgeline.secret-key (FORGELINE_SECRET_KEY): it " + problem;
+        }
+        Path file = settings.home().resolve(SecretBox.KEY_FILE);
+        try {
+            String problem = Files.isRegularFile(file) ? SecretBox.keyProblem(Files.readString(file)) : null;
+            return problem == null ? null : "the key file " + file.toAbsolutePath().normalize() + " (FORGELINE_HOME) " + problem;
+        } catch (IOException e) {
+            return "cannot read the key file " + file.toAbsolutePath().normalize() + " (FORGELINE_HOME): " + e.getMessage();
+        }
     }
 
     static String describe(BindException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            // A check across settings fails on the whole group: name the one setting it is about, without its value.
+            if (cause instanceof ForgelineProperties.InvalidSetting invalid) {
+                return "invalid value for " + invalid.property() + " (" + invalid.variable() + "): " + invalid.getMessage();
+            }
+        }
         String property = e.getName().toString();
         Object value = e.getProperty() != null ? e.getProperty().getValue() : null;
         String because = expectation(e);
@@ -93,9 +120,11 @@ final class StartupCheck {
      * close (H2 compacts on close) before the server opens it again.
      */
     private static String homeProblem(java.nio.file.Path home) {
-        java.nio.file.Path folder = home.toAbsolutePath().normalize().resolve("db");
+        java.nio.file.Path folder = home.toAbsolutePath().normalize().resolve(DataFolder.DB);
         try {
-            java.nio.file.Files.createDirectories(folder);
+            DataFolder.create(home);
+            DataFolder.create(folder);
+            DataFolder.restrict(home);
         } catch (java.io.IOException e) {
             return "cannot create the data folder " + folder + " (FORGELINE_HOME): " + e.getMessage();
         }

@@ -30,17 +30,47 @@ public record ForgelineProperties(
         @DefaultValue Compliance compliance,
         @DefaultValue Identity identity,
         @DefaultValue Analytics analytics,
-        @DefaultValue Web web) {
+        @DefaultValue Web web,
+        @DefaultValue Outbound outbound) {
 
     public static final String PREFIX = "forgeline";
     static final int MIN_ADMIN_TOKEN_LENGTH = 20;
 
     public ForgelineProperties {
         if (adminToken != null && !adminToken.isBlank() && adminToken.strip().length() < MIN_ADMIN_TOKEN_LENGTH) {
-            throw new IllegalArgumentException("the admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters");
+            throw new InvalidSetting("forgeline.admin-token", "FORGELINE_ADMIN_TOKEN", "the admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (e.g. openssl rand -hex 24)");
         }
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("give at least one role: web, worker or scheduler");
+        }
+    }
+
+    /**
+     * A setting refused by a check of its group; names the property, since binding reports the group's name.
+     * The message never holds the value: some settings are secrets.
+     */
+    public static final class InvalidSetting extends IllegalArgumentException {
+        private final String property;
+        private final String variable;
+
+        public InvalidSetting(String property, String reason) {
+            this(property, environmentVariable(property), reason);
+        }
+
+        /** @param variable the environment variable as the docs spell it, where that is not the derived one */
+        public InvalidSetting(String property, String variable, String reason) {
+            super(reason);
+            this.property = property;
+            this.variable = variable;
+        }
+
+        public String property() {
+            return property;
+        }
+
+        public String variable() {
+            return variable;
         }
     }
 
@@ -163,6 +193,25 @@ public record ForgelineProperties(
                 @DefaultValue("120000") long webhookPerMinute, @DefaultValue("20000") long webhookBurst,
                 @DefaultValue("1200") long apiPerMinute, @DefaultValue("300") long apiBurst,
                 @DefaultValue("10") long loginPerMinute, @DefaultValue("20") long loginBurst) {
+        }
+    }
+
+    /**
+     * The server's own requests (a forge's API, a login provider).
+     *
+     * @param allowedRanges internal address ranges (CIDR) the server may nevertheless request, e.g. a self-managed
+     *                      GitLab at 10.0.3.7: {@code 10.0.3.0/24}; see {@link OutboundAddresses}
+     */
+    public record Outbound(List<String> allowedRanges) {
+        public Outbound {
+            allowedRanges = allowedRanges == null ? List.of() : List.copyOf(allowedRanges);
+            for (String range : allowedRanges) {
+                try {
+                    OutboundAddresses.Range.parse(range);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidSetting(OutboundAddresses.ALLOWED_RANGES, e.getMessage());
+                }
+            }
         }
     }
 

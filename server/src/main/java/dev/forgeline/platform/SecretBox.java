@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SecretBox {
 
-    static final String KEY_FILE = "secret.key";
+    public static final String KEY_FILE = "secret.key";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -114,7 +114,7 @@ public class SecretBox {
         Path file = settings.home().resolve(KEY_FILE);
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(settings.home());
+                DataFolder.create(settings.home());
                 byte[] fresh = new byte[32];
                 new SecureRandom().nextBytes(fresh);
                 try {
@@ -133,15 +133,25 @@ public class SecretBox {
     }
 
     private static byte[] decodeKey(String base64, String source) {
+        String problem = keyProblem(base64);
+        if (problem != null) {
+            throw new IllegalArgumentException(source + " " + problem);
+        }
+        return Base64.getDecoder().decode(base64);
+    }
+
+    /**
+     * What is wrong with a master key, said without the key itself (e.g. "is not base64"), or null when it is one.
+     * Checked before the server starts, so that a wrong key ends in one line rather than a failed context.
+     */
+    public static String keyProblem(String base64) {
         byte[] key;
         try {
-            key = Base64.getDecoder().decode(base64);
+            key = Base64.getDecoder().decode(base64.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + " is not base64");
+            return "is not base64 (expected base64 of 32 random bytes: openssl rand -base64 32)";
         }
-        if (key.length != 32) {
-            throw new IllegalArgumentException(source + " must hold 32 bytes (base64 of 32 random bytes), not " + key.length);
-        }
-        return key;
+        return key.length == 32 ? null
+                : "must hold 32 bytes (base64 of 32 random bytes: openssl rand -base64 32), not " + key.length;
     }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -47,9 +50,35 @@ class StartupCheckTest {
     }
 
     @Test
-    void shortAdminTokenIsRefused() {
-        String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.admin-token=short");
-        assertThat(problem).contains("at least 20 characters");
+    void shortAdminTokenNamesTheSettingAndNotItsValue() {
+        String problem = StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.admin-token=short-token");
+        assertThat(problem).startsWith("invalid value for forgeline.admin-token (FORGELINE_ADMIN_TOKEN): ")
+                .contains("at least 20 characters").doesNotContain("short-token").doesNotContain("forgeline (FORGELINE)");
+    }
+
+    @Test
+    void anInvalidSecretKeyNamesTheSettingAndWhatIsWrongWithoutTheKey() {
+        assertThat(StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.secret-key=not base64 at all!"))
+                .startsWith("invalid value for forgeline.secret-key (FORGELINE_SECRET_KEY): it is not base64").doesNotContain("at all");
+        String sixteenBytes = Base64.getEncoder().encodeToString(new byte[16]);
+        assertThat(StartupCheck.problemWith("--forgeline.home=" + home, "--forgeline.secret-key=" + sixteenBytes))
+                .startsWith("invalid value for forgeline.secret-key (FORGELINE_SECRET_KEY): it must hold 32 bytes")
+                .endsWith("not 16").doesNotContain(sixteenBytes);
+    }
+
+    @Test
+    void serveWithAnInvalidSecretKeyExitsNonZeroWithOneLineAndNoStackTrace() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                ForgelineCommand.class.getName(), "serve", "--home", home.toString(), "--port", "0");
+        builder.environment().put("FORGELINE_SECRET_KEY", "c2hvcnQ=");
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(stderr).containsExactly("forgeline: invalid value for forgeline.secret-key (FORGELINE_SECRET_KEY): "
+                + "it must hold 32 bytes (base64 of 32 random bytes: openssl rand -base64 32), not 5");
+        assertThat(stdout).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     @Test
@@ -66,9 +95,10 @@ class StartupCheckTest {
     }
 
     @Test
-    void embeddedDatabaseStartsWithoutAnySetting() {
+    void embeddedDatabaseStartsWithoutAnySetting() throws IOException {
         assertThat(StartupCheck.problemWith("--forgeline.home=" + home)).isNull();
         assertThat(home.resolve("db")).isDirectory();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("db")))).isEqualTo("rwx------");
     }
 
     @Test

@@ -33,11 +33,14 @@ class AdminBootstrap implements ApplicationRunner {
     private final ApiTokens tokens;
     private final TransactionTemplate transaction;
     private final String adminToken;
+    private final AdminTokenUses uses;
 
-    AdminBootstrap(Accounts accounts, ApiTokens tokens, TransactionTemplate transaction, ForgelineProperties settings) {
+    AdminBootstrap(Accounts accounts, ApiTokens tokens, TransactionTemplate transaction, ForgelineProperties settings,
+                   AdminTokenUses uses) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.transaction = transaction;
+        this.uses = uses;
         this.adminToken = settings.adminToken() == null || settings.adminToken().isBlank() ? null : settings.adminToken().strip();
     }
 
@@ -64,6 +67,8 @@ class AdminBootstrap implements ApplicationRunner {
                 log.warn("First start: one-time setup token for the admin account (valid 24 h, shown only now): {}", setup);
             }
         }));
+        // Also a token an earlier start set: it stays valid until another replaces it, and its uses are audited.
+        uses.tokenIs(accounts.idOf(ADMIN).flatMap(id -> tokens.activeHash(id, BOOTSTRAP_TOKEN, Instant.now())).orElse(null));
     }
 
     /** @return true when this process created the admin; another process starting at once may win instead */

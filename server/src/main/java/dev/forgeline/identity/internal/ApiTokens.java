@@ -83,6 +83,15 @@ class ApiTokens {
                 .execute() > 0;
     }
 
+    /** The hash of the account's active, unexpired token of this name, if it has one. */
+    Optional<String> activeHash(long accountId, String name, Instant now) {
+        return db.select(API_TOKEN.TOKEN_HASH).from(API_TOKEN)
+                .where(API_TOKEN.ACCOUNT_ID.eq(accountId)).and(API_TOKEN.NAME.eq(name)).and(API_TOKEN.REVOKED_AT.isNull())
+                .and(API_TOKEN.EXPIRES_AT.isNull().or(API_TOKEN.EXPIRES_AT.gt(now.atOffset(ZoneOffset.UTC))))
+                .orderBy(API_TOKEN.ID.desc()).limit(1)
+                .fetchOptional(API_TOKEN.TOKEN_HASH);
+    }
+
     int revokeNamed(long accountId, String name) {
         return db.update(API_TOKEN).set(API_TOKEN.REVOKED_AT, Instant.now().atOffset(ZoneOffset.UTC))
                 .where(API_TOKEN.ACCOUNT_ID.eq(accountId)).and(API_TOKEN.NAME.eq(name)).and(API_TOKEN.REVOKED_AT.isNull())

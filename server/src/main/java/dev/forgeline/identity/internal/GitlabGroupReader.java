@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
+import dev.forgeline.platform.OutboundAddresses;
+import dev.forgeline.platform.OutboundAddresses.RefusedAddressException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,9 +37,11 @@ class GitlabGroupReader {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final JsonMapper json;
+    private final OutboundAddresses outbound;
 
-    GitlabGroupReader(JsonMapper json) {
+    GitlabGroupReader(JsonMapper json, OutboundAddresses outbound) {
         this.json = json;
+        this.outbound = outbound;
     }
 
     record Group(String id, String name, String path, String fullPath) {
@@ -168,7 +172,11 @@ class GitlabGroupReader {
                 .header("PRIVATE-TOKEN", token).header("Accept", "application/json").GET().build();
         HttpResponse<String> answer;
         try {
+            // Checked before every page: a Link header or a changed DNS answer must not lead inside the network.
+            outbound.check(request.uri());
             answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (RefusedAddressException e) {
+            throw new GitlabApiException("GitLab at " + url.substring(0, url.indexOf("/api/v4")) + " was not requested: " + e.getMessage());
         } catch (IOException e) {
             throw new GitlabApiException("GitLab at " + url.substring(0, url.indexOf("/api/v4")) + " could not be reached: "
                     + e.getClass().getSimpleName());

@@ -53,8 +53,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiTokens tokens, ProblemWriter problems, SessionCookies sessions)
-            throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiTokens tokens, ProblemWriter problems, SessionCookies sessions,
+                                    AdminTokenUses adminTokenUses) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 // Only the session cookie rides along with any request a browser makes: tokens need no CSRF check.
                 .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(
@@ -66,6 +66,7 @@ class SecurityConfiguration {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .addFilterBefore(new BearerTokenFilter(tokens, problems), AuthorizationFilter.class)
+                .addFilterAfter(adminTokenUses.filter(), BearerTokenFilter.class)
                 .authorizeHttpRequests(routes -> routes
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
@@ -84,7 +85,8 @@ class SecurityConfiguration {
     @Order(3)
     SecurityFilterChain browserSecurity(HttpSecurity http, ApiTokens tokens, ProblemWriter problems, SessionCookies sessions,
                                         PasswordLogin passwordLogin, Audit audit, LoginClients.Registrations registrations,
-                                        ExternalLogin externalLogin, AuthorizationRequestCookie pendingLogins) throws Exception {
+                                        ExternalLogin externalLogin, AuthorizationRequestCookie pendingLogins,
+                                        AdminTokenUses adminTokenUses, LoginClients.LoginRequests loginRequests) throws Exception {
         CookieRequestCache requestCache = new CookieRequestCache();
         SavedRequestAwareAuthenticationSuccessHandler backToPage = new SavedRequestAwareAuthenticationSuccessHandler();
         backToPage.setRequestCache(requestCache);
@@ -95,6 +97,7 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.disable())
                 .authenticationProvider(passwordLogin)
                 .addFilterBefore(new BearerTokenFilter(tokens, problems), AuthorizationFilter.class)
+                .addFilterAfter(adminTokenUses.filter(), BearerTokenFilter.class)
                 .formLogin(form -> form.loginPage("/login").loginProcessingUrl("/login")
                         .successHandler((request, response, authentication) -> {
                             audit.record("login.succeeded", "account", accountId(authentication), "password");
@@ -123,6 +126,9 @@ class SecurityConfiguration {
             http.oauth2Login(oauth -> oauth.loginPage("/login")
                     .clientRegistrationRepository(new InMemoryClientRegistrationRepository(registrations.all()))
                     .authorizationEndpoint(endpoint -> endpoint.authorizationRequestRepository(pendingLogins))
+                    // Through the outbound address check, see LoginClients.
+                    .tokenEndpoint(token -> token.accessTokenResponseClient(loginRequests.tokens()))
+                    .userInfoEndpoint(info -> info.userService(loginRequests.userInfo()).oidcUserService(loginRequests.oidcUserInfo()))
                     .successHandler(externalLogin::succeeded)
                     .failureHandler((request, response, e) -> externalLogin.failed(request, response, e.getMessage())));
         }

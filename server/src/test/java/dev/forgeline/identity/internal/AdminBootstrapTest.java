@@ -1,13 +1,17 @@
 package dev.forgeline.identity.internal;
 
 import static dev.forgeline.schema.Tables.API_TOKEN;
+import static dev.forgeline.schema.Tables.AUDIT_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,7 @@ class AdminBootstrapTest {
     @Autowired DSLContext db;
     @Autowired AdminBootstrap bootstrap;
     @Autowired Accounts accounts;
+    @Autowired ApiTokens tokens;
     @LocalServerPort int port;
 
     long admin;
@@ -51,6 +56,39 @@ class AdminBootstrapTest {
 
     private int statusWith(String token) {
         return new TestHttp(port, token).get("/api/v1/user/tokens").statusCode();
+    }
+
+    private List<String> adminTokenUses(long after) {
+        return db.select(AUDIT_EVENT.ACTOR, AUDIT_EVENT.DETAIL).from(AUDIT_EVENT)
+                .where(AUDIT_EVENT.ACTION.eq("admin-token.used")).and(AUDIT_EVENT.ID.gt(after)).orderBy(AUDIT_EVENT.ID)
+                .fetch(r -> r.value1() + ": " + r.value2());
+    }
+
+    private long lastAuditId() {
+        Long last = db.select(DSL.max(AUDIT_EVENT.ID)).from(AUDIT_EVENT).fetchOne(0, Long.class);
+        return last == null ? 0 : last;
+    }
+
+    @Test
+    void theAdminTokensFirstUseOfTheDayIsAuditedAndOtherTokensOfTheAdminAreNot() {
+        bootstrap.bootstrap(FIRST);
+        long start = lastAuditId();
+        assertThat(statusWith(FIRST)).isEqualTo(200);
+        assertThat(statusWith(FIRST)).isEqualTo(200);
+        assertThat(new TestHttp(port, FIRST).get("/api/v1/orgs").statusCode()).isEqualTo(200);
+        assertThat(adminTokenUses(start)).as("once a day, not per call")
+                .containsExactly("admin: FORGELINE_ADMIN_TOKEN: GET /api/v1/user/tokens (its first use today on this process)");
+
+        String personal = Tokens.generate("flp_");
+        tokens.create(admin, "personal", personal, Set.of("read"), Instant.now().plusSeconds(600));
+        long afterFirst = lastAuditId();
+        assertThat(statusWith(personal)).isEqualTo(200);
+        assertThat(adminTokenUses(afterFirst)).as("another token of the admin account").isEmpty();
+
+        // A replaced token: the new one's first use is audited, even on a day the old one was.
+        bootstrap.bootstrap(SECOND);
+        assertThat(new TestHttp(port, SECOND).get("/api/v1/orgs").statusCode()).isEqualTo(200);
+        assertThat(adminTokenUses(afterFirst)).containsExactly("admin: FORGELINE_ADMIN_TOKEN: GET /api/v1/orgs (its first use today on this process)");
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.forgeline.test.Eventually;
 import dev.forgeline.test.ForgelineTest;
+import dev.forgeline.test.TestDatabase;
 import dev.forgeline.test.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * members, roles follow access levels, running it again converges, and a GitLab that refuses or fails changes nothing.
  */
 @ForgelineTest
-@TestPropertySource(properties = {"forgeline.admin-token=" + GitlabGroupImportTest.ADMIN_TOKEN, "forgeline.db.pool-size=5"})
+// GitLab runs on loopback here, which the server refuses to request unless told (OutboundRefusalTest shows the refusal);
+// a database of its own, so that the import jobs are not claimed by another test's server, which is not told.
+@TestPropertySource(properties = {"forgeline.admin-token=" + GitlabGroupImportTest.ADMIN_TOKEN, "forgeline.db.pool-size=5",
+        "forgeline.outbound.allowed-ranges=127.0.0.0/8", TestDatabase.OWN_DATABASE + "=gitlab_import"})
 class GitlabGroupImportTest {
 
     static final String ADMIN_TOKEN = "gitlab-import-admin-0123456789abc";
