@@ -16,7 +16,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * A Content-Security-Policy and a Referrer-Policy on every answer. Pages load their scripts, styles, data and live
  * updates from this server only and have no inline script or style, so the policy allows nothing else: injected
  * markup cannot run a script or send data away. Addresses (which hold organisation and team names) do not leave
- * the site in a Referer.
+ * the site in a Referer. Swagger UI is the one exception: its bundle sets inline styles as it renders, so its pages
+ * may use them; its scripts still come from this server only.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -24,12 +25,16 @@ class SecurityHeaders extends OncePerRequestFilter {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    static final String API_DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
     static final String REFERRER_POLICY = "strict-origin-when-cross-origin";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         addTo(response);
+        if (request.getRequestURI().startsWith("/swagger-ui/")) {
+            response.setHeader("Content-Security-Policy", API_DOCS_POLICY);
+        }
         chain.doFilter(request, response);
     }
 
