@@ -1,6 +1,5 @@
 package dev.forgeline.analytics.internal;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -23,15 +22,7 @@ record Scope(Set<Long> repositories, Set<String> actors, LocalDate from, LocalDa
         return to.plusDays(1).atStartOfDay(zone).toOffsetDateTime();
     }
 
-    Instant endInstant() {
-        return end().toInstant();
-    }
-
     Window window() {
         return new Window(from, to);
-    }
-
-    Scope withWindow(LocalDate newFrom, LocalDate newTo) {
-        return new Scope(repositories, actors, newFrom, newTo, zone);
     }
 }
