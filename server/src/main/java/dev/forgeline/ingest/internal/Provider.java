@@ -14,11 +14,6 @@ enum Provider {
 
     GITHUB("X-GitHub-Event", "X-GitHub-Delivery") {
         @Override
-        Optional<String> deliveryId(HttpServletRequest request) {
-            return header(request, "X-GitHub-Delivery");
-        }
-
-        @Override
         String refusal(HttpServletRequest request, String secret, byte[] body) {
             String signature = request.getHeader("X-Hub-Signature-256");
             if (signature == null) {
@@ -53,11 +48,6 @@ enum Provider {
     },
 
     GITEA("X-Gitea-Event", "X-Gitea-Delivery") {
-        @Override
-        Optional<String> deliveryId(HttpServletRequest request) {
-            return header(request, "X-Gitea-Delivery");
-        }
-
         @Override
         String refusal(HttpServletRequest request, String secret, byte[] body) {
             String signature = request.getHeader("X-Gitea-Signature");
@@ -102,7 +92,10 @@ enum Provider {
         return header(request, eventHeader);
     }
 
-    abstract Optional<String> deliveryId(HttpServletRequest request);
+    /** The delivery's id, from the header error messages name; GitLab, which has two, looks at both. */
+    Optional<String> deliveryId(HttpServletRequest request) {
+        return header(request, deliveryHeader);
+    }
 
     /** Why the delivery is not from the forge that holds the secret, or null when it is. */
     abstract String refusal(HttpServletRequest request, String secret, byte[] body);
