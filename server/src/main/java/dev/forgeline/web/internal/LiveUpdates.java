@@ -161,14 +161,24 @@ class LiveUpdates implements SmartLifecycle, DisposableBean {
     private boolean mayReceive(Rights rights, Audience audience) {
         return switch (audience) {
             case SiteAdmins admins -> rights.admin();
-            case Activity activity -> rights.everywhere() || Optional.ofNullable(rights.organisations().get(activity.organisationId()))
-                    .filter(access -> access.readsEveryRepository() || teams(activity.organisationId())
-                            .map(teams -> activity.repositories().stream().anyMatch(id -> access.mayReadRepository(teams.getOrDefault(id, Set.of()))))
-                            .orElse(false))
-                    .isPresent();
-            case Alerts alerts -> rights.everywhere() || Optional.ofNullable(rights.organisations().get(alerts.changed().organisationId()))
-                    .filter(alerts.changed()::readableBy).isPresent();
+            case Activity activity -> rights.everywhere() || readsOneOf(rights.organisations().get(activity.organisationId()), activity);
+            case Alerts alerts -> {
+                OrgAccess access = rights.organisations().get(alerts.changed().organisationId());
+                yield rights.everywhere() || access != null && alerts.changed().readableBy(access);
+            }
         };
+    }
+
+    /** Whether a member with this access (null: none) may read one of the repositories the activity touched. */
+    private boolean readsOneOf(OrgAccess access, Activity activity) {
+        if (access == null) {
+            return false;
+        }
+        if (access.readsEveryRepository()) {
+            return true;
+        }
+        Map<Long, Set<Long>> teams = teams(activity.organisationId()).orElse(null);
+        return teams != null && activity.repositories().stream().anyMatch(id -> access.mayReadRepository(teams.getOrDefault(id, Set.of())));
     }
 
     /** The organisation's repository teams; empty while they cannot be read (a course's activity then reaches only its admins). */
